@@ -1,0 +1,107 @@
+// Migrations kept in the standard prisma/migrations/<timestamp>_<name>/migration.sql layout, applied and
+// created with Prisma's wasm schema engine. The database keeps the same _prisma_migrations table that
+// `prisma migrate deploy` uses, so either tool can manage it.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withSchemaEngine } from './schema-engine';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../../..');
+export const schemaPath = path.join(repoRoot, 'prisma/schema.prisma');
+export const migrationsDir = path.join(repoRoot, 'prisma/migrations');
+/** Each migration folder also keeps the schema it was made from, so the next one is a diff from it. */
+const SNAPSHOT = 'schema.prisma';
+const noFilters = { externalTables: [], externalEnums: [] };
+
+export interface MigrationFolder {
+  name: string;
+  sql: string;
+}
+
+export async function readMigrationFolders(dir = migrationsDir): Promise<MigrationFolder[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return Promise.all(
+    names.map(async (name) => ({ name, sql: await readFile(path.join(dir, name, 'migration.sql'), 'utf8') })),
+  );
+}
+
+async function migrationsList(dir: string) {
+  const folders = await readMigrationFolders(dir);
+  const lockPath = path.join(dir, 'migration_lock.toml');
+  return {
+    baseDir: dir,
+    lockfile: { path: 'migration_lock.toml', content: existsSync(lockPath) ? await readFile(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: folders.map((f) => ({
+      path: f.name,
+      migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: f.sql } },
+    })),
+  };
+}
+
+/** Applies the pending migrations; returns the names applied (none the second time). */
+export async function applyMigrations(connectionString: string, dir = migrationsDir): Promise<string[]> {
+  const list = await migrationsList(dir);
+  return withSchemaEngine(connectionString, async (engine) => {
+    const out = await engine.applyMigrations({ migrationsList: list, filters: noFilters });
+    return out.appliedMigrationNames;
+  });
+}
+
+/** SQL that takes a database from `fromSchema` (null = empty) to `toSchema`. Needs no database. */
+export async function diffSchemas(connectionString: string, fromSchema: string | null, toSchema: string): Promise<string> {
+  // The engine opens a connection even for a diff between two datamodels, but reads nothing from it.
+  return withSchemaEngine(connectionString, async (engine) => {
+    const file = (content: string) => ({ tag: 'schemaDatamodel' as const, files: [{ path: 'schema.prisma', content }] });
+    const result = await engine.diff({
+      from: fromSchema === null ? { tag: 'empty' } : file(fromSchema),
+      to: file(toSchema),
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
+    const sql = result.stdout ?? '';
+    return sql.trim() === '-- This is an empty migration.' ? '' : sql;
+  });
+}
+
+/** The schema as of the newest migration (its snapshot), or null when there is none yet. */
+export async function lastMigratedSchema(dir = migrationsDir): Promise<string | null> {
+  const folders = await readMigrationFolders(dir);
+  const last = folders.at(-1);
+  if (!last) return null;
+  const snapshot = path.join(dir, last.name, SNAPSHOT);
+  if (!existsSync(snapshot)) throw new Error(`migration ${last.name} has no ${SNAPSHOT} snapshot to diff from`);
+  return readFile(snapshot, 'utf8');
+}
+
+export function migrationFolderName(name: string, now = new Date()): string {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`migration name "${name}" must be lower-case letters, digits and _`);
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `${stamp}_${name}`;
+}
+
+/** Creates prisma/migrations/<timestamp>_<name>/ from the schema change since the last migration. */
+export async function createMigration(
+  connectionString: string,
+  name: string,
+  opts: { dir?: string; schema?: string } = {},
+): Promise<{ folder: string; sql: string } | null> {
+  const dir = opts.dir ?? migrationsDir;
+  const schema = opts.schema ?? (await readFile(schemaPath, 'utf8'));
+  const sql = await diffSchemas(connectionString, await lastMigratedSchema(dir), schema);
+  if (!sql.trim()) return null;
+  const folder = path.join(dir, migrationFolderName(name));
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, 'migration.sql'), sql);
+  await writeFile(path.join(folder, SNAPSHOT), schema);
+  const lock = path.join(dir, 'migration_lock.toml');
+  if (!existsSync(lock)) {
+    await writeFile(lock, '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n');
+  }
+  return { folder, sql };
+}
