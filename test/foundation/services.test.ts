@@ -1,0 +1,77 @@
+// Every service starts, reports ready, and exits within its deadline on SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, createTestRedisPrefix, freePort, waitFor, type TestDatabase } from '@oms/testing';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const services = readdirSync(path.join(root, 'services')).sort();
+const SHUTDOWN_TIMEOUT_MS = 5_000;
+
+let database: TestDatabase;
+let redis: Awaited<ReturnType<typeof createTestRedisPrefix>>;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase('services');
+  redis = await createTestRedisPrefix('services');
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await redis.drop();
+  await database.drop();
+});
+
+async function start(service: string) {
+  const port = await freePort();
+  const sandboxBase = 20000 + Math.floor(Math.random() * 20000);
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    HEALTH_PORT: String(port),
+    API_PORT: String(port),
+    SANDBOX_PORT: String(service === 'sandbox' ? port : sandboxBase),
+    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', service, 'src/main.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return { child, port, output: () => output };
+}
+
+describe.each(services)('service %s', (service) => {
+  it('starts, reports ready, and exits within its deadline on SIGTERM', async () => {
+    const { child, port, output } = await start(service);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`exited early with ${child.exitCode}: ${output()}`);
+        const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
+        return res?.status === 200;
+      },
+      { timeoutMs: 45_000, intervalMs: 250, what: `${service} ready` },
+    ).catch((err) => {
+      throw new Error(`${(err as Error).message}\n${output()}`);
+    });
+    const live = await fetch(`http://127.0.0.1:${port}/health/live`);
+    expect(live.status).toBe(200);
+
+    const sent = Date.now();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    const took = Date.now() - sent;
+    expect(code, output()).toBe(0);
+    expect(took).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 2_000);
+  });
+});
