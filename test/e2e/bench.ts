@@ -1,0 +1,90 @@
+// pnpm bench: end to end, 5,000 orders over 12 stores of all four platforms, platform latency 20 ms,
+// iDempiere L = 5 ms per request and P = 2 ms per order. Prints time to the last order written, orders per
+// second, ERP requests per order, the ratio to the physical limit (the larger of N x P and the slowest store's
+// fetch time) and each service's peak memory.
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, waitUntil } from './processes';
+import { startStack } from './stack';
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 5_000);
+const STORES_PER_PLATFORM = 3;
+const PLATFORM_LATENCY_MS = 20;
+const L = 5;
+const P = 2;
+
+async function main() {
+  const perStore = Math.ceil(ORDERS / (STORES_PER_PLATFORM * 4));
+  const now = Date.now();
+  const stack = await startStack({
+    databaseName: 'oms_bench',
+    queuePrefix: 'oms-bench',
+    sandboxPort: 24010,
+    apiPort: 23000,
+    portOffset: 20000,
+    logDir: path.join(ROOT, '.bench/bench-logs'),
+    scenario: {
+      seed: 7,
+      stores: { shopee: STORES_PER_PLATFORM, cyberbiz: STORES_PER_PLATFORM, shopline: STORES_PER_PLATFORM, momo: STORES_PER_PLATFORM },
+      ordersPerStore: perStore,
+      from: new Date(now - 30 * 86_400_000).toISOString(),
+      to: new Date(now - 120_000).toISOString(),
+      unknownSkuShare: 0,
+      archivedShare: 0,
+      // Every order is importable, so N is the number written.
+      statusMix: { paid: 0.6, ready_to_ship: 0.1, shipped: 0.15, completed: 0.15 },
+    },
+    env: { LOG_LEVEL: 'warn' },
+  });
+  try {
+    for (const system of ['shopee', 'cyberbiz', 'shopline', 'momo']) await stack.control('/_sandbox/faults', { system, latencyMs: PLATFORM_LATENCY_MS });
+    await stack.control('/_sandbox/faults', { system: 'idempiere', latencyMs: L, processingMsPerOrder: P });
+    const state = await stack.control('/_sandbox/state');
+    const n = ['shopee', 'cyberbiz', 'shopline', 'momo'].reduce((a, k) => a + Number(state[k].orders), 0);
+
+    const bootStart = Date.now();
+    await stack.startServices();
+    const t0 = Date.now();
+    console.log(`services ready in ${t0 - bootStart} ms; importing ${n} orders…`);
+    await waitUntil(
+      `${n} orders written`,
+      async () => (await stack.db.order.count({ where: { erpState: 'written' } })) >= n,
+      20 * 60_000,
+      200,
+    );
+    const [row] = await stack.db.$queryRaw<{ last: Date }[]>`select max(erp_updated_at) as last from oms_order`;
+    const last = row!.last;
+    const elapsedMs = last.getTime() - t0;
+    const erpCalls = await stack.db.erpCall.count();
+    const idem = (await stack.control('/_sandbox/state')).idempiere;
+    const fetchRuns = await stack.db.$queryRaw<{ channel_id: string; ms: bigint }[]>`
+      select channel_id, sum(duration_ms)::bigint as ms from oms_sync_run
+      where kind = 'get_orders' and started_at <= ${last} group by channel_id`;
+    const slowestFetchMs = Math.max(...fetchRuns.map((r) => Number(r.ms)));
+    const limitMs = Math.max(n * P, slowestFetchMs);
+    stack.stopMemorySampling();
+
+    const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+    console.log('\nEnd-to-end benchmark');
+    console.log(`  machine:                  ${os.cpus().length} cores, ${mb(os.totalmem())}, Node ${process.version}`);
+    console.log(`  orders:                   ${n} over ${STORES_PER_PLATFORM * 4} stores (platform latency ${PLATFORM_LATENCY_MS} ms, iDempiere L=${L} ms P=${P} ms)`);
+    console.log(`  time to last order written: ${(elapsedMs / 1000).toFixed(2)} s`);
+    console.log(`  orders per second:        ${(n / (elapsedMs / 1000)).toFixed(1)}`);
+    console.log(`  ERP requests per order:   ${(erpCalls / n).toFixed(3)} (${erpCalls} recorded calls; sandbox counted ${idem.writes} writes)`);
+    console.log(`  physical limit:           ${(limitMs / 1000).toFixed(2)} s (N x P = ${((n * P) / 1000).toFixed(2)} s, slowest store fetch ${(slowestFetchMs / 1000).toFixed(2)} s)`);
+    console.log(`  ratio to the limit:       ${(elapsedMs / limitMs).toFixed(2)} x (target <= 1.5)`);
+    console.log(`  overlapping ERP writes:   ${idem.overlappingWrites}`);
+    console.log('  peak memory per service:');
+    for (const s of [stack.sandbox, ...stack.services]) console.log(`    ${s.name.padEnd(16)} ${mb(s.peakRss)}${s.name !== 'sandbox' && s.peakRss > 250 * 1024 * 1024 ? '  (over 250 MB)' : ''}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+// Runs the OMS services as real child processes (as in production: one process per service), for the demo,
+// the end-to-end benchmark and the fault suite. Each process's output goes to a log file.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ServiceProcess {
+  name: string;
+  healthUrl: string;
+  child: ChildProcess | null;
+  /** Peak resident memory seen by sampling (bytes). */
+  peakRss: number;
+  restarts: number;
+  start(): void;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  ready(): Promise<boolean>;
+}
+
+/** Resident memory of a pid from /proc (Linux), 0 if it is gone. */
+export function rssOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function serviceProcess(opts: {
+  name: string;
+  /** services/<name>/src/main.ts unless given. */
+  entry?: string;
+  env: Record<string, string>;
+  healthUrl: string;
+  logDir: string;
+}): ServiceProcess {
+  mkdirSync(opts.logDir, { recursive: true });
+  const logFile = createWriteStream(path.join(opts.logDir, `${opts.name}.log`), { flags: 'a' });
+  const entry = opts.entry ?? path.join(ROOT, 'services', opts.name, 'src/main.ts');
+  const proc: ServiceProcess = {
+    name: opts.name,
+    healthUrl: opts.healthUrl,
+    child: null,
+    peakRss: 0,
+    restarts: -1,
+    start() {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+        cwd: ROOT,
+        env: { ...(process.env as Record<string, string>), ...opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.pipe(logFile, { end: false });
+      child.stderr!.pipe(logFile, { end: false });
+      proc.child = child;
+      proc.restarts++;
+    },
+    async kill(signal = 'SIGTERM') {
+      const child = proc.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill(signal);
+      await exited;
+    },
+    async ready() {
+      try {
+        const res = await fetch(proc.healthUrl, { signal: AbortSignal.timeout(2_000) });
+        return res.status === 200;
+      } catch {
+        return false;
+      }
+    },
+  };
+  return proc;
+}
+
+/** Samples every process's RSS until stopped; keeps the peak per process. */
+export function sampleMemory(processes: ServiceProcess[], everyMs = 250): () => void {
+  const timer = setInterval(() => {
+    for (const p of processes) p.peakRss = Math.max(p.peakRss, rssOf(p.child?.pid));
+  }, everyMs);
+  return () => clearInterval(timer);
+}
+
+export async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
