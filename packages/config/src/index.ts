@@ -53,6 +53,12 @@ export const configSchema = z
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     /** Jobs one platform worker process runs at once (across its channels). */
     WORKER_CONCURRENCY: positiveInt.default(8),
+    /** BullMQ job lock (and per-channel fetch lock) of platform workers: a killed worker's job is picked up after this. */
+    WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
+    /** Platform jobs may start this often (rate-limited returns do not use attempts; this caps them). */
+    WORKER_MAX_STARTED_ATTEMPTS: positiveInt.default(50),
+    /** A shipment the platform is not ready for ("not ready to ship") is tried again after this. */
+    SHIPMENT_NOT_READY_RETRY_SECONDS: positiveInt.default(300),
 
     API_PORT: port.default(3000),
     API_HOST: z.string().default('127.0.0.1'),
@@ -83,6 +89,14 @@ export const configSchema = z
     IDEMPIERE_POREFERENCE_LENGTH: positiveInt.default(20),
     /** How often the ERP writer polls iDempiere for new shipments. */
     SHIPMENT_POLL_MS: positiveInt.default(30_000),
+    /** Time zone of iDempiere's dates (DateOrdered is a date, the platforms send instants). */
+    IDEMPIERE_TIMEZONE: z.string().min(1).default('Asia/Taipei'),
+    /** Per-request timeout of the iDempiere client; a slower answer counts as unavailable. */
+    IDEMPIERE_TIMEOUT_MS: positiveInt.default(30_000),
+    /** Orders the ERP writer sends in one /batch request (one job takes this many waiting jobs with it). */
+    ERP_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+    /** Lock of a running ERP job: after a writer crash, another replica takes its job over once this expires. */
+    ERP_JOB_LOCK_MS: positiveInt.default(30_000),
 
     // Sync windows (invariant 1): each window starts OVERLAP before the cursor and ends SETTLE before now.
     SYNC_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(300),
@@ -94,6 +108,10 @@ export const configSchema = z
     TOKEN_REFRESH_MARGIN_SECONDS: positiveInt.default(1800),
     /** A channel stuck in one stage longer than this is released by the reconciler. */
     STUCK_STAGE_SECONDS: positiveInt.default(900),
+    /** An order in ERP state "failed" is re-enqueued by the reconciler after this long (ERP outages heal on their own). */
+    SCHEDULER_FAILED_RETRY_SECONDS: positiveInt.default(3600),
+    /** A shipment awaiting its platform-assigned tracking number is re-checked this often. */
+    SCHEDULER_TRACKING_RECHECK_SECONDS: positiveInt.default(900),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;

@@ -32,11 +32,21 @@ export async function withSchemaEngine<T>(
 ): Promise<T> {
   bgModule ??= loadWasm();
   const bg = await bgModule;
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
-  const engine = await bg.SchemaEngine.new({ datamodels: undefined }, () => {}, adapter);
+  // Keep hold of the connections the engine opens: freeing the engine does not close their pool, and an
+  // open pool keeps the database busy (it could not be renamed or dropped for seconds afterwards).
+  const pg = new PrismaPg({ connectionString });
+  const opened: { dispose(): Promise<void> }[] = [];
+  const tracked = Object.create(pg) as PrismaPg;
+  tracked.connect = async () => {
+    const connection = await pg.connect();
+    opened.push(connection);
+    return connection;
+  };
+  const engine = await bg.SchemaEngine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(tracked));
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    await Promise.all(opened.map((c) => c.dispose().catch(() => undefined)));
   }
 }
