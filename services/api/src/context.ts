@@ -1,0 +1,86 @@
+// What every route needs, built once by buildApp from its deps.
+import type { Config } from '@oms/config';
+import type { Db, Platform as PlatformRow, Channel as ChannelRow } from '@oms/db';
+import { SecretBox } from '@oms/db';
+import { jobs, type JobKey, type JobPayload, type PlatformKindName, type Queues } from '@oms/queue';
+import { getAdapter as platformAdapter, type PlatformAdapter, type StoreAccess } from '@oms/platforms';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@oms/logger';
+import { publishChannelChanged } from '@oms/scheduling';
+import { unavailable } from './errors';
+import { UNCONNECTED_PREFIX } from './views';
+
+export type AdapterLookup = (kind: PlatformKindName) => PlatformAdapter | Promise<PlatformAdapter>;
+
+export interface Ctx {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  box: SecretBox;
+  log: Logger;
+  getAdapter(kind: PlatformKindName): Promise<PlatformAdapter>;
+  /** Tells the scheduler a channel changed (created, paused, resumed, deleted, reconnected, interval). */
+  channelChanged(channelId: string): Promise<void>;
+  /** Adds a job, first removing a finished (completed or failed) one with the same deterministic id. */
+  addFresh<K extends JobKey>(key: K, payload: JobPayload<K>, platform?: PlatformKindName): Promise<{ jobId: string | undefined; state: string }>;
+}
+
+export function makeHelpers(deps: { config: Config; redis: Redis; queues: Queues; getAdapter?: AdapterLookup; channelChanged?: (channelId: string) => Promise<void> }) {
+  const lookup: AdapterLookup = deps.getAdapter ?? ((kind) => platformAdapter(kind, { timeoutMs: deps.config.HTTP_TIMEOUT_MS }));
+  return {
+    async getAdapter(kind: PlatformKindName) {
+      try {
+        return await lookup(kind);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode) throw err;
+        throw unavailable(`no adapter for platform ${kind}`);
+      }
+    },
+    channelChanged:
+      deps.channelChanged ??
+      (async (channelId: string) => {
+        // Fire-and-forget for the scheduler: a missed event waits for its next sweep, so it must not fail the request.
+        await publishChannelChanged(deps.queues, channelId).catch(() => undefined);
+      }),
+    async addFresh<K extends JobKey>(key: K, payload: JobPayload<K>, platform?: PlatformKindName) {
+      const def = jobs[key];
+      const jobId = def.jobId ? (def.jobId as (p: JobPayload<K>) => string)(def.schema.parse(payload) as JobPayload<K>) : undefined;
+      if (jobId) {
+        const queue = def.target === 'erp' ? deps.queues.get('erp-orders') : deps.queues.get(`platform-${platform!}` as never);
+        const existing = await queue.getJob(jobId);
+        if (existing) {
+          const state = await existing.getState();
+          if (state === 'completed' || state === 'failed') await existing.remove();
+          else return { jobId, state };
+        }
+      }
+      const job = await deps.queues.add(key, payload, platform ? { platform } : {});
+      return { jobId: job.id, state: 'queued' };
+    },
+  };
+}
+
+/** A store with decrypted secrets, for the adapter. */
+export function storeAccess(box: SecretBox, platform: PlatformRow, channel: ChannelRow): StoreAccess {
+  return {
+    platform: {
+      kind: platform.kind,
+      apiVersion: platform.apiVersion,
+      apiHost: platform.apiHost,
+      authHost: platform.authHost,
+      appId: platform.appId,
+      appSecret: box.decryptOptional(platform.appSecretEnc),
+      settings: (platform.settings ?? {}) as Record<string, unknown>,
+    },
+    channel: {
+      id: channel.id,
+      // A channel not yet connected has a placeholder: the adapter must not send it to the platform.
+      externalShopId: channel.externalShopId.startsWith(UNCONNECTED_PREFIX) ? '' : channel.externalShopId,
+      accessToken: box.decryptOptional(channel.accessTokenEnc),
+      refreshToken: box.decryptOptional(channel.refreshTokenEnc),
+      accessTokenExpiresAt: channel.accessTokenExpiresAt,
+      credentials: box.decryptJson<Record<string, string>>(channel.credentialsEnc),
+    },
+  };
+}
