@@ -239,13 +239,15 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, idemp
     const f = parse(faultsSchema, req.body, reply);
     if (!f) return reply;
     if (f.system === 'idempiere') {
-      // The iDempiere stand-in implements its own faults: latency, jitter, errorRate, downForMs (503), processingMsPerOrder.
-      const unsupported = (['rateLimitBurst', 'downMode'] as const).filter((k) => f[k] !== undefined);
+      // The iDempiere stand-in implements its own faults: latency, jitter, errorRate, downForMs and downMode, processingMsPerOrder, lostReplyRate.
+      const unsupported = (['rateLimitBurst'] as const).filter((k) => f[k] !== undefined);
       if (unsupported.length) return reply.code(400).send({ error: `invalid ${unsupported.join(', ')}: not for idempiere`, issues: unsupported.map((field) => ({ field, message: 'not for idempiere' })) });
       idempiere.setFaults(f);
       return { system: 'idempiere', faults: f };
     }
-    if (f.processingMsPerOrder !== undefined) return reply.code(400).send({ error: 'invalid processingMsPerOrder: only for idempiere', issues: [{ field: 'processingMsPerOrder', message: 'only for idempiere' }] });
+    for (const field of ['processingMsPerOrder', 'lostReplyRate'] as const) {
+      if (f[field] !== undefined) return reply.code(400).send({ error: `invalid ${field}: only for idempiere`, issues: [{ field, message: 'only for idempiere' }] });
+    }
     ctx.faults[f.system].set(f, Date.now());
     return { system: f.system, faults: ctx.faults[f.system].view() };
   });

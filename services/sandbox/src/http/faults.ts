@@ -18,6 +18,8 @@ export const faultsSchema = z
     downMode: z.enum(['close', '503']).optional(),
     /** iDempiere only: time spent per order written, one at a time. */
     processingMsPerOrder: z.number().int().min(0).max(60_000).optional(),
+    /** iDempiere only: share of successful writes whose reply is lost (committed, but the client gets 504). */
+    lostReplyRate: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type FaultsInput = z.infer<typeof faultsSchema>;
