@@ -11,12 +11,14 @@ const STORES = Number(process.env.DEMO_STORES_PER_PLATFORM ?? 3);
 const ORDERS = Number(process.env.DEMO_ORDERS_PER_STORE ?? 250);
 const now = Date.now();
 
+const COLUMNS = ['in store', 'fetched', 'in ERP', 'blocked', 'waiting', 'queued', 'shipped'];
+const HEADER = 'platform'.padEnd(9) + COLUMNS.map((c) => c.padStart(9)).join('');
+
 function line(p: PlatformProgress): string {
   const s = p.byErpState;
-  const cell = (v: number | undefined, w = 7) => String(v ?? 0).padStart(w);
-  return `${p.platform.padEnd(9)}${cell(p.inPlatform, 9)}${cell(p.fetched, 9)}${cell(s.written, 9)}${cell(s.blocked)}${cell(s.waiting)}${cell((s.pending ?? 0) + (s.writing ?? 0))}${cell(p.shipmentsPushed, 10)}`;
+  const cells = [p.inPlatform, p.fetched, s.written, s.blocked, s.waiting, (s.pending ?? 0) + (s.writing ?? 0), p.shipmentsPushed];
+  return p.platform.padEnd(9) + cells.map((v) => String(v ?? 0).padStart(9)).join('');
 }
-const HEADER = `${'platform'.padEnd(9)}${'in store'.padStart(9)}${'fetched'.padStart(9)}${'in ERP'.padStart(9)}${'blocked'.padStart(7)}${'waiting'.padStart(7)}${'queued'.padStart(7)}${'shipped'.padStart(10)}`;
 
 async function main() {
   const logDir = path.join(ROOT, '.bench/demo-logs');
@@ -55,19 +57,27 @@ async function main() {
   const started = Date.now();
   let shipped = false;
   let calm = 0;
+  let previous: Awaited<ReturnType<typeof progress>> | undefined;
+  let drawn = 0;
   while (!stopping) {
     const p = await progress(stack);
-    console.log(p.platforms.map(line).join('\n') + `\n  iDempiere orders: ${p.idempiereOrders}, overlapping writes: ${p.overlappingWrites}, ${Math.round((Date.now() - started) / 1000)} s\n`);
-    if (settled(p)) {
+    const text = p.platforms.map(line).join('\n') + `\n  iDempiere orders: ${p.idempiereOrders}, overlapping writes: ${p.overlappingWrites}, ${Math.round((Date.now() - started) / 1000)} s`;
+    // Redraw in place on a terminal; one block per look otherwise (logs, CI).
+    if (process.stdout.isTTY && drawn) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
+    console.log(text);
+    drawn = process.stdout.isTTY ? text.split('\n').length : 0;
+    if (settled(p, previous)) {
       calm++;
       if (!shipped && calm >= 2) {
         // The warehouse ships a fifth of what was written; the ERP writer sees the shipments and the workers push them.
         const shippedCount = await shipSome(stack, 0.2);
-        console.log(`warehouse shipped ${shippedCount} orders in iDempiere; pushing them to the platforms…\n`);
+        console.log(`warehouse shipped ${shippedCount} orders in iDempiere; pushing them to the platforms…`);
+        drawn = 0;
         shipped = true;
         calm = 0;
-      } else if (shipped && calm >= 6) break;
+      } else if (shipped && calm >= 4) break;
     } else calm = 0;
+    previous = p;
     await new Promise((r) => setTimeout(r, 2_000));
   }
   const p = await progress(stack);

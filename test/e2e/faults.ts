@@ -110,10 +110,13 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
     for (const s of stack.services) if (!s.child || s.child.exitCode !== null || s.child.signalCode !== null) s.start();
     await waitUntil('every service back', async () => (await Promise.all(stack.services.map((s) => s.ready()))).every(Boolean), 60_000);
     let calm = 0;
+    let previous: Awaited<ReturnType<typeof progress>> | undefined;
     await waitUntil(
       'the OMS to settle',
       async () => {
-        calm = settled(await progress(stack)) ? calm + 1 : 0;
+        const p = await progress(stack);
+        calm = settled(p, previous) ? calm + 1 : 0;
+        previous = p;
         return calm >= 3;
       },
       o.settleTimeoutMs,

@@ -182,8 +182,10 @@ export async function progress(stack: Stack): Promise<{ platforms: PlatformProgr
   return { platforms, idempiereOrders: Number(state.idempiere?.orders ?? 0), overlappingWrites: Number(state.idempiere?.overlappingWrites ?? 0) };
 }
 
-/** Everything fetched, and nothing left for the ERP writer to do. */
-export function settled(p: Awaited<ReturnType<typeof progress>>): boolean {
-  return p.platforms.every((x) => x.fetched >= x.inPlatform && !x.byErpState.pending && !x.byErpState.writing);
+/** Nothing left for the ERP writer to do, and nothing new fetched since the previous look. */
+export function settled(p: Awaited<ReturnType<typeof progress>>, previous?: Awaited<ReturnType<typeof progress>>): boolean {
+  const quiet = p.platforms.every((x) => x.fetched > 0 && !x.byErpState.pending && !x.byErpState.writing);
+  const unchanged = !!previous && p.platforms.every((x, i) => x.fetched === previous.platforms[i]!.fetched && x.shipmentsPushed === previous.platforms[i]!.shipmentsPushed);
+  return quiet && unchanged;
 }
 
