@@ -94,7 +94,11 @@ export const configSchema = z
     /** Per-request timeout of the iDempiere client; a slower answer counts as unavailable. */
     IDEMPIERE_TIMEOUT_MS: positiveInt.default(30_000),
     /** Orders the ERP writer sends in one /batch request (one job takes this many waiting jobs with it). */
-    ERP_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+    ERP_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
+    /** For products the ERP writer creates for unknown SKUs (channels with allowCreateProducts): UOM, category, tax category. */
+    IDEMPIERE_PRODUCT_UOM_ID: positiveInt.default(100),
+    IDEMPIERE_PRODUCT_CATEGORY_ID: positiveInt.default(105),
+    IDEMPIERE_PRODUCT_TAX_CATEGORY_ID: positiveInt.default(107),
     /** Lock of a running ERP job: after a writer crash, another replica takes its job over once this expires. */
     ERP_JOB_LOCK_MS: positiveInt.default(30_000),
 

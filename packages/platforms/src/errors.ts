@@ -1,7 +1,7 @@
 // Classified platform errors. The worker decides retry, refresh, pause or block from the class alone,
 // and keeps the platform's own message for the operator.
 
-export type PlatformErrorKind = 'auth' | 'reauthorize' | 'rate_limited' | 'transient' | 'permanent' | 'not_supported';
+export type PlatformErrorKind = 'auth' | 'reauthorize' | 'rate_limited' | 'transient' | 'permanent' | 'not_supported' | 'not_ready';
 
 export class PlatformError extends Error {
   constructor(
@@ -53,6 +53,14 @@ export class PermanentError extends PlatformError {
   constructor(message: string, details: PlatformError['details'] = {}) {
     super('permanent', message, details);
     this.name = 'PermanentError';
+  }
+}
+
+/** The platform refuses now but will accept later (Shopee "not ready to ship"): retry after a while. */
+export class NotReadyError extends PlatformError {
+  constructor(message: string, details: PlatformError['details'] = {}) {
+    super('not_ready', message, details);
+    this.name = 'NotReadyError';
   }
 }
 

@@ -1,0 +1,90 @@
+// push-shipment (issue 7): tell the platform that an order left the warehouse, with carrier and tracking.
+import { DelayedError, type Job } from '@oms/queue';
+import type { Logger } from '@oms/logger';
+import { loadStoreAccess } from '../access';
+import { AuthError, NotReadyError, PermanentError, PlatformError, RateLimitedError, ReauthorizeError } from '../errors';
+import { nowOf, type PlatformJobContext } from './context';
+import { refreshChannelToken } from './refresh';
+import { rethrowForQueue } from './get-orders';
+
+export async function handlePushShipment(ctx: PlatformJobContext, args: { shipmentId: string; job: Job; token?: string; log: Logger }) {
+  const { shipmentId, job, log } = args;
+  const shipment = await ctx.db.shipment.findUnique({ where: { id: shipmentId }, include: { order: true } });
+  if (!shipment) return { skipped: `shipment ${shipmentId} does not exist` };
+  if (shipment.state === 'pushed') return { outcome: 'pushed', already: true };
+  const block = async (reason: string) => {
+    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'blocked', reason: reason.slice(0, 2000) } });
+    log.warn({ shipmentId, reason }, 'shipment blocked');
+    return { outcome: 'blocked', reason };
+  };
+
+  let state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
+
+  // A shipment waiting for a platform-assigned number only reads it back.
+  if (shipment.state === 'awaiting_tracking') {
+    try {
+      const tracking = await ctx.adapter.readTracking(state.store, shipment.order.externalId, shipment.packageNumber);
+      if (!tracking) {
+        // Touch the row: the reconciler rechecks awaiting shipments by updated_at.
+        await ctx.db.shipment.update({ where: { id: shipmentId }, data: { reason: `no tracking number from the platform yet (checked ${nowOf(ctx).toISOString()})` } });
+        return { outcome: 'awaiting_tracking' };
+      }
+      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushed', trackingNumber: tracking, pushedAt: nowOf(ctx), reason: null } });
+      return { outcome: 'pushed', trackingNumber: tracking };
+    } catch (err) {
+      return rethrowForQueue(ctx, err, job.queueName);
+    }
+  }
+
+  // The carrier comes from the channel's mapping of the iDempiere shipper; without one, say which is missing.
+  let carrier = shipment.carrier;
+  if (!carrier && shipment.erpShipperName) {
+    const mapping = await ctx.db.carrierMapping.findUnique({ where: { channelId_erpShipperName: { channelId: shipment.channelId, erpShipperName: shipment.erpShipperName } } });
+    carrier = mapping?.platformCarrier ?? null;
+  }
+  if (!carrier) return block(`no carrier mapping for shipper "${shipment.erpShipperName ?? '(none)'}" on this channel: add it, then retry the shipment`);
+
+  await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushing', carrier, attempts: { increment: 1 } } });
+  const toPush = {
+    orderExternalId: shipment.order.externalId,
+    orderRaw: shipment.order.raw,
+    carrier,
+    trackingNumber: shipment.trackingNumber,
+    packageNumber: shipment.packageNumber,
+    shippedAt: shipment.shippedAt ?? nowOf(ctx),
+  };
+  try {
+    let result;
+    try {
+      result = await ctx.adapter.pushShipment(state.store, toPush);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      const outcome = await refreshChannelToken(ctx, shipment.channelId, { force: true, seenVersion: state.row.tokenVersion, log });
+      if (outcome === 'needs_reauth') throw new ReauthorizeError(err.message);
+      state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
+      result = await ctx.adapter.pushShipment(state.store, toPush);
+    }
+    if (result.outcome === 'pushed') {
+      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushed', trackingNumber: result.trackingNumber ?? shipment.trackingNumber, packageNumber: result.packageNumber ?? shipment.packageNumber, pushedAt: nowOf(ctx), reason: null } });
+    } else {
+      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'awaiting_tracking', packageNumber: result.packageNumber ?? shipment.packageNumber, pushedAt: nowOf(ctx), reason: 'the platform assigns the tracking number; it is read back later' } });
+    }
+    log.info({ shipmentId, outcome: result.outcome }, 'shipment pushed');
+    return result;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof NotReadyError) {
+      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pending', reason: `not ready yet, retrying: ${message}` } });
+      await job.moveToDelayed(Date.now() + ctx.settings.notReadyRetryMs, args.token);
+      throw new DelayedError();
+    }
+    if (err instanceof PermanentError) return block(`${message} (sent carrier "${carrier}", tracking number "${shipment.trackingNumber ?? ''}")`);
+    if (err instanceof ReauthorizeError) {
+      await ctx.db.channel.update({ where: { id: shipment.channelId }, data: { state: 'needs_reauth', lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) } });
+      return block(`channel needs re-authorization: ${message}`);
+    }
+    const last = !(err instanceof RateLimitedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: last ? 'failed' : 'pending', reason: err instanceof PlatformError ? message : `unexpected: ${message}` } });
+    return rethrowForQueue(ctx, err, job.queueName);
+  }
+}
