@@ -1,9 +1,10 @@
 // Every service starts, reports ready, and exits within its deadline on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestRedisPrefix, freePort, waitFor, type TestDatabase } from '@oms/testing';
+import { createTestDatabase, createTestRedisPrefix, waitFor, type TestDatabase } from '@oms/testing';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const services = readdirSync(path.join(root, 'services')).sort();
@@ -23,9 +24,29 @@ afterAll(async () => {
   await database.drop();
 });
 
+/**
+ * A port below the kernel's ephemeral range (32768+), free now, with the next five free too (the sandbox uses
+ * six): ports that other tests' listen(0) calls cannot be handed in between.
+ */
+async function quietPort(): Promise<number> {
+  for (;;) {
+    const base = 10_000 + Math.floor(Math.random() * 2_000) * 10;
+    const free = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => isFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 async function start(service: string) {
-  const port = await freePort();
-  const sandboxBase = 20000 + Math.floor(Math.random() * 20000);
+  const port = await quietPort();
+  const sandboxBase = await quietPort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
