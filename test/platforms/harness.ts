@@ -150,9 +150,9 @@ export async function createHarness(kind: PlatformKindName, opts: { stores?: num
   return h;
 }
 
-/** What a platform's API shows to the OMS: momo's supplier API lists only orders still to ship. */
-export function visible(kind: PlatformKindName, orders: Truth[]): Truth[] {
-  return kind === 'momo' ? orders.filter((o) => o.status === 'paid' || o.status === 'ready_to_ship') : orders;
+/** What a platform's API shows to the OMS: every order (momo through its unsend, sending, stop and recover queries). */
+export function visible(_kind: PlatformKindName, orders: Truth[]): Truth[] {
+  return orders;
 }
 
 export function sorted(ids: Iterable<string>): string[] {

@@ -95,6 +95,11 @@ export interface PlatformAdapter {
   fetchOrder(store: StoreAccess, externalId: string): Promise<FetchedOrder | null>;
   /** The canonical order; throws InvalidOrderError naming the field. */
   normalize(raw: unknown): CanonicalOrder;
+  /**
+   * Where a later listing carries less than an earlier one (momo: prices only while unsent), the raw payload
+   * to store given the one stored before; without it the new payload replaces the old.
+   */
+  mergeRaw?(previous: unknown, next: unknown): unknown;
 
   /** Throws NotSupportedError where the platform has no such thing (momo; non-expiring Shopline tokens). */
   refreshToken(store: StoreAccess): Promise<TokenSet>;

@@ -36,6 +36,14 @@ export function shoplineStatus(o: Obj, cod: boolean): OrderStatus {
   return 'pending_payment';
 }
 
+/** Integrated logistics, by region_type as Get Delivery Option names it (platforms.md §2A): SHOPLINE ships it. */
+const INTEGRATED_REGION = /^(tw_711_|tw_fm_|tw_tcat_|hk_integrated_sf|sl_logistics_)/;
+
+export function isIntegrated(o: Obj): boolean {
+  const d = isObj(o.order_delivery) ? o.order_delivery : {};
+  return d.delivery_type === 'integrated' || INTEGRATED_REGION.test(String(d.region_type ?? ''));
+}
+
 export class ShoplineAdapter implements PlatformAdapter {
   readonly kind = 'shopline' as const;
   readonly rateLimit = { max: 20, durationMs: 1_000 };
@@ -215,18 +223,25 @@ export class ShoplineAdapter implements PlatformAdapter {
     return this.token(store, { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri }, 'code');
   }
 
-  /** PATCH the tracking number (custom delivery only), then the delivery status to shipped; each step skipped when done. */
+  /**
+   * Custom delivery: PATCH the tracking number, then the delivery status to shipped, each step skipped when
+   * done. Integrated delivery (7-11, FamilyMart, T-cat, SF): execute_shipment, and SHOPLINE assigns the number.
+   */
   async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
-    if (!s.trackingNumber) throw new PermanentError(`shopline needs a tracking number for order ${s.orderExternalId}`, { platform: P });
     const current = await this.fetchOrder(store, s.orderExternalId);
     if (!current) throw new PermanentError(`shopline: order ${s.orderExternalId} not found or archived`, { platform: P });
     const o = current.raw as Obj;
-    const data = isObj(o.delivery_data) ? o.delivery_data : {};
-    const delivery = isObj(o.order_delivery) ? o.order_delivery : {};
     const payment = isObj(o.order_payment) ? o.order_payment : {};
     if (o.status === 'cancelled') throw new PermanentError(`shopline: order ${s.orderExternalId} is cancelled`, { platform: P });
     const cod = /cash_on_delivery/i.test(String(payment.payment_type ?? ''));
     if (!cod && payment.status !== 'completed' && payment.status !== 'paid') throw new NotReadyError(`shopline: order ${s.orderExternalId} is not paid yet`, { platform: P });
+    return isIntegrated(o) ? this.executeShipment(store, s, o) : this.patchTracking(store, s, o);
+  }
+
+  private async patchTracking(store: StoreAccess, s: ShipmentToPush, o: Obj): Promise<PushResult> {
+    if (!s.trackingNumber) throw new PermanentError(`shopline needs a tracking number for order ${s.orderExternalId}`, { platform: P });
+    const data = isObj(o.delivery_data) ? o.delivery_data : {};
+    const delivery = isObj(o.order_delivery) ? o.order_delivery : {};
     const existing = optStr(data.tracking_number);
     if (existing && existing !== s.trackingNumber) throw new PermanentError(`shopline: order ${s.orderExternalId} already has tracking number ${existing}, not ${s.trackingNumber}`, { platform: P });
     if (!existing) {
@@ -240,6 +255,15 @@ export class ShoplineAdapter implements PlatformAdapter {
       await this.request(store, 'PATCH', `/v1/orders/${encodeURIComponent(s.orderExternalId)}/order_delivery_status`, { status: 'shipped', mail_notify: true });
     }
     return { outcome: 'pushed', trackingNumber: s.trackingNumber };
+  }
+
+  /** Once executed, the order carries SHOPLINE's number: a repeated push (a worker died after the call) takes it. */
+  private async executeShipment(store: StoreAccess, s: ShipmentToPush, o: Obj): Promise<PushResult> {
+    const data = isObj(o.delivery_data) ? o.delivery_data : {};
+    const assigned = optStr(data.tracking_number);
+    if (assigned) return { outcome: 'pushed', trackingNumber: assigned };
+    await this.request(store, 'PATCH', `/v1/orders/${encodeURIComponent(s.orderExternalId)}/execute_shipment`, {});
+    return { outcome: 'awaiting_tracking' };
   }
 
   async readTracking(store: StoreAccess, orderExternalId: string): Promise<string | null> {

@@ -6,6 +6,7 @@ import { faultsSchema } from './http/faults.ts';
 import type { IdempiereSandbox } from './idempiere/index.ts';
 import { cyberbizStatuses } from './platforms/cyberbiz.ts';
 import type { SandboxContext } from './platforms/common.ts';
+import { sendingRemark } from './platforms/momo.ts';
 import { SHOPEE_STATUS } from './platforms/shopee.ts';
 import { shoplineStatus } from './platforms/shopline.ts';
 import { lineTotal, ORDER_STATUSES, PLATFORMS, touch, type Order, type OrderStatus, type PlatformName, type Store } from './world/model.ts';
@@ -67,8 +68,16 @@ export function platformStatus(o: Order): string {
       return `${s.status}/${s.payment}/${s.delivery}`;
     }
     case 'momo':
-      return o.status === 'paid' || o.status === 'ready_to_ship' ? 'unsend' : o.status === 'shipped' || o.status === 'processed' ? 'sending' : o.status;
+      return momoStage(o);
   }
+}
+
+/** The vendor-delivery query that lists a momo order, with the delivery state of sendingCompanyQuery. */
+function momoStage(o: Order): string {
+  if (o.status === 'paid' || o.status === 'ready_to_ship' || o.status === 'unpaid') return 'unsend';
+  if (o.status === 'cancelled') return 'stop';
+  if (o.status === 'returned') return 'recover';
+  return `sending/${sendingRemark(o)}`;
 }
 
 export function truth(o: Order) {

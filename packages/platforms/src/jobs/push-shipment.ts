@@ -36,11 +36,12 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
     }
   }
 
-  // The carrier comes from the channel's mapping of the iDempiere shipper; without one, say which is missing.
+  // The carrier comes from the channel's mapping of the iDempiere shipper, read again on every push so a
+  // corrected mapping applies to a retried shipment; without one, the carrier stored on the shipment.
   let carrier = shipment.carrier;
-  if (!carrier && shipment.erpShipperName) {
+  if (shipment.erpShipperName) {
     const mapping = await ctx.db.carrierMapping.findUnique({ where: { channelId_erpShipperName: { channelId: shipment.channelId, erpShipperName: shipment.erpShipperName } } });
-    carrier = mapping?.platformCarrier ?? null;
+    carrier = mapping?.platformCarrier ?? carrier;
   }
   if (!carrier) return block(`no carrier mapping for shipper "${shipment.erpShipperName ?? '(none)'}" on this channel: add it, then retry the shipment`);
 

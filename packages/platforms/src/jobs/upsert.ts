@@ -39,11 +39,19 @@ export async function upsertOrders(ctx: PlatformJobContext, channel: Pick<Channe
   if (fetched.length === 0) return counts;
   // The same order may appear twice in one page set (created and updated lists overlap): last one wins.
   const byId = new Map(fetched.map((f) => [f.externalId, f]));
+  const merge = ctx.adapter.mergeRaw?.bind(ctx.adapter);
   const rows = await ctx.db.order.findMany({
     where: { channelId: channel.id, externalId: { in: [...byId.keys()] } },
-    select: { id: true, externalId: true, contentHash: true, erpState: true, erpOrderId: true },
+    // The stored payload is read only by adapters that merge into it.
+    select: { id: true, externalId: true, contentHash: true, erpState: true, erpOrderId: true, raw: merge !== undefined },
   });
   const existingById = new Map(rows.map((r) => [r.externalId, r]));
+  if (merge) {
+    for (const [id, f] of byId) {
+      const before = existingById.get(id);
+      if (before) byId.set(id, { ...f, raw: merge(before.raw, f.raw) });
+    }
+  }
   const toEnqueue: { orderId: string; contentHash: string }[] = [];
   const creates: (Prisma.OrderCreateManyInput & { externalId: string; contentHash: string; erpState: ErpState; order: CanonicalOrder | null })[] = [];
   for (const f of byId.values()) {

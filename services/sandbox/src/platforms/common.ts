@@ -52,6 +52,21 @@ export function recordShipment(p: PlatformState, o: Order, fields: { carrier: st
 }
 
 /**
+ * A later step of a shipment already confirmed (Shopline's delivery status after the tracking number):
+ * recorded on it, not counted as another confirmation, since one shipment is confirmed once.
+ */
+export function recordShipmentStep(p: PlatformState, o: Order, step: { deliveryStatus: string }, now: number): Shipment {
+  const key = `${o.store.key}|${o.externalId}`;
+  let s = p.shipments.get(key);
+  if (!s) {
+    s = { platform: p.name, store: o.store.key, orderExternalId: o.externalId, carrier: o.carrier, trackingNumber: o.trackingNumber, method: 'delivery_status', confirmations: 0, attempts: 0, at: now };
+    p.shipments.set(key, s);
+  }
+  Object.assign(s, step);
+  return s;
+}
+
+/**
  * A cached JSON rendering of an order for one view, already UTF-8 encoded: pages are then a memcpy of
  * their orders (encoding large strings per response is what limits throughput). touch() drops the cache.
  */

@@ -98,15 +98,37 @@ describe('momo SCM', () => {
     expect(state.shipmentsReceived).toBe(1);
   });
 
-  it('stopSendingQuery and recoverCompanyQuery list cancelled and returned orders, encrypted', async () => {
+  it('stopSendingQuery lists every intercept without a window; recoverCompanyQuery returns over a window; both encrypted', async () => {
     const to = Date.now();
-    const info = { ...unsendInfo(to - 40 * 86400_000, to) };
     const truth = await truthOrders(s, 'momo', login.entpCode);
-    for (const [doAction, status] of [['stopSendingQuery', 'cancelled'], ['recoverCompanyQuery', 'returned']] as const) {
-      const rows = decrypt((await post({ doAction, loginInfo: login, sendInfo: info })).body.dataList, login.entpPwd);
-      const orders = new Set(rows.map((r: any) => r.completeOrderNo.split('-')[0]));
-      expect([...orders].sort()).toEqual(truth.filter((o) => o.status === status).map((o) => o.externalId).sort());
-    }
+    const orderNos = (rows: any[]) => [...new Set(rows.map((r: any) => r.completeOrderNo.split('-')[0]))].sort();
+    const stop = await post({ doAction: 'stopSendingQuery', loginInfo: login, sendInfo: { receiver: '', goodsCode: '', orderNo: '', entp_goods_no: '' } });
+    const stopRows = decrypt(stop.body.dataList, login.entpPwd);
+    expect(orderNos(stopRows)).toEqual(truth.filter((o) => o.status === 'cancelled').map((o) => o.externalId).sort());
+    expect(stopRows[0]).toMatchObject({ allowExecuteYN: 'Y', goodsDtCode: '001' });
+    expect(stopRows[0].receiver).toContain('*');
+    expect((await post({ doAction: 'stopSendingQuery', loginInfo: login, sendInfo: { receiver: '' } })).body.basicCheckMsgList[0]).toMatch(/orderNo/);
+
+    const { company_receiver: _r, company_goodsCode: _g, company_orderNo: _o, company_entpGoodsNo: _e, company_orderGb: _b, ...window } = unsendInfo(to - 40 * 86400_000, to);
+    const recover = await post({ doAction: 'recoverCompanyQuery', loginInfo: login, sendInfo: { ...window, company_claimGb: '' } });
+    const recoverRows = decrypt(recover.body.dataList, login.entpPwd);
+    expect(orderNos(recoverRows)).toEqual(truth.filter((o) => o.status === 'returned').map((o) => o.externalId).sort());
+    for (const k of ['lastPricDate', 'receiver', 'entpGoodsNo', 'syslast', 'buyPrice', 'custName']) expect(typeof recoverRows[0][k]).toBe('string');
+    expect((await post({ doAction: 'recoverCompanyQuery', loginInfo: login, sendInfo: window })).body.basicCheckMsgList[0]).toMatch(/company_claimGb/);
+  });
+
+  it('sendingCompanyQuery lists shipped and delivered orders (配送中), with the delivery state in remark5_vStr', async () => {
+    const to = Date.now();
+    const f = taipei(to - 40 * 86400_000);
+    const t = taipei(to);
+    const info = { fromDate: f.date, fromHour: f.hh, fromMinute: f.mm, toDate: t.date, toHour: t.hh, toMinute: t.mm, receiver: '', orderNo: '' };
+    const rows = (await post({ doAction: 'sendingCompanyQuery', loginInfo: login, sendInfo: { ...info, status: '2' } })).body.dataList;
+    const truth = await truthOrders(s, 'momo', login.entpCode);
+    const shipped = truth.filter((o) => o.status === 'shipped' || o.status === 'completed');
+    expect([...new Set(rows.map((r: any) => r.completeOrderNo.split('-')[0]))].sort()).toEqual(shipped.map((o) => o.externalId).sort());
+    const delivered = shipped.find((o) => o.status === 'completed')!;
+    expect(rows.find((r: any) => r.completeOrderNo.startsWith(delivered.externalId)).remark5_vStr).toBe('已送達');
+    expect((await post({ doAction: 'sendingCompanyQuery', loginInfo: login, sendInfo: { ...info, status: '1' } })).body.dataList).toEqual([]);
   });
 
   it('unknown doAction and a rate-limit burst', async () => {

@@ -1,6 +1,8 @@
 // momo SCM supplier API (platforms.md §4A): POST /OrderServlet.do {doAction, loginInfo, sendInfo|sendInfoList},
 // loginInfo checked on every call, queries over 轉單日 with split date/hour/minute fields (Taipei) and a
 // two-month maximum, no paging, unsendCompanyQuery's dataList AES-encrypted, per-row confirmation results.
+// Vendor delivery in every stage: unsend (paid), sending (shipped or delivered), stop (intercepted: cancelled,
+// no window), recover (returns awaiting pickup). Row fields mirror each doAction's names (an SDK's getters).
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { installFaults } from '../http/faults.ts';
@@ -13,6 +15,8 @@ export const MOMO_CARRIERS = ['宅配通', '新竹貨運', '統一速達', '大�
 const PROBLEM_REMARKS = ['電聯不上', '無貨取消訂單', '延遲出貨', '客戶要求延後'];
 const UNSEND_KEYS = ['company_fr_dd', 'company_fr_hh', 'company_fr_mm', 'company_to_dd', 'company_to_hh', 'company_to_mm', 'company_receiver', 'company_goodsCode', 'company_orderNo', 'company_entpGoodsNo', 'company_orderGb'];
 const SENDING_KEYS = ['fromDate', 'fromHour', 'fromMinute', 'toDate', 'toHour', 'toMinute', 'status'];
+const STOP_KEYS = ['receiver', 'goodsCode', 'orderNo', 'entp_goods_no'];
+const RECOVER_KEYS = ['company_fr_dd', 'company_fr_hh', 'company_fr_mm', 'company_to_dd', 'company_to_hh', 'company_to_mm', 'company_claimGb'];
 
 /** Key = entpPwd right-padded with "0" to 16 characters (the FAQ's example pads the password). */
 export function momoKey(entpPwd: string): Buffer {
@@ -59,9 +63,9 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
       case 'sendingCompanyQuery':
         return sendingCompanyQuery(store, body, reply);
       case 'stopSendingQuery':
-        return encryptedQuery(store, body, reply, 'cancelled');
+        return stopSendingQuery(store, body, reply);
       case 'recoverCompanyQuery':
-        return encryptedQuery(store, body, reply, 'returned');
+        return recoverCompanyQuery(store, body, reply);
       default:
         return fail(reply, `doAction 錯誤: ${String(body.doAction ?? '')}`);
     }
@@ -127,11 +131,13 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
     const rows: unknown[] = [];
     let itemNo = 0;
     for (const o of ordersTransferredIn(store, w)) {
-      if (o.status !== 'shipped' && o.status !== 'processed') continue;
+      // Delivered orders stay in the 配送中 list with their delivery state in remark5_vStr [INF].
+      if (o.status !== 'shipped' && o.status !== 'processed' && o.status !== 'completed') continue;
+      if (s.orderNo && s.orderNo !== o.externalId) continue;
       for (const l of o.lines) {
         if (!o.sentRows.has(l.id)) continue;
         rows.push({
-          itemNo: String(++itemNo), slip_i_no: l.id, slip_no: o.trackingNumber ?? '', completeOrderNo: l.id, remark5_vStr: '已配送', msg_note: '',
+          itemNo: String(++itemNo), slip_i_no: l.id, slip_no: o.trackingNumber ?? '', completeOrderNo: l.id, remark5_vStr: sendingRemark(o), msg_note: '',
           scm_dely_date: o.shippedAt ? momoDateTime(o.shippedAt) : '', dely_hope_date: '', order_gb_str: '一般', goods_code: String(7_000_000 + l.productId),
           entp_goods_no: l.sku, goods_name: l.name, goodsdt_code: '001', goodsdt_info: '無', syslast: String(l.qty),
           cust_name_mask: maskName(o.buyer.name), receiver_mask: maskName(o.buyer.name),
@@ -142,20 +148,50 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
   }
 
   /**
-   * Intercepts (stopSendingQuery: cancelled before shipping) and returns (recoverCompanyQuery), encrypted like
-   * unsendCompanyQuery. Their sendInfo keys are not documented [INF]: the unsend window keys or fromDate/... keys.
+   * Intercepts (攔貨: the buyer cancelled after momo handed the order over). No window: the list holds every
+   * intercept not yet settled with stopSendingConfirm (which the sandbox does not offer), encrypted [OFF-derived].
    */
-  function encryptedQuery(store: Store, body: Record<string, unknown>, reply: FastifyReply, status: 'cancelled' | 'returned') {
-    const s = body.sendInfo as Record<string, unknown> | undefined;
-    if (!s || typeof s !== 'object') return fail(reply, 'sendInfo 為必填');
-    const w = 'company_fr_dd' in s
-      ? window(s, ['company_fr_dd', 'company_fr_hh', 'company_fr_mm', 'company_to_dd', 'company_to_hh', 'company_to_mm'])
-      : window(s, ['fromDate', 'fromHour', 'fromMinute', 'toDate', 'toHour', 'toMinute']);
+  function stopSendingQuery(store: Store, body: Record<string, unknown>, reply: FastifyReply) {
+    const s = sendInfo(body, STOP_KEYS);
+    if (typeof s === 'string') return fail(reply, s);
+    const rows: unknown[] = [];
+    let itemNo = 0;
+    for (const o of store.byCreated.items) {
+      // Only orders momo had handed over (paid) reach the supplier's intercept list.
+      if (o.status !== 'cancelled' || o.paidAt === null) continue;
+      if (s.orderNo && s.orderNo !== o.externalId) continue;
+      for (const l of o.lines) {
+        if (s.entp_goods_no && s.entp_goods_no !== l.sku) continue;
+        rows.push({
+          itemNo: String(++itemNo), allowExecuteYN: 'Y', completeOrderNo: l.id, notAllowReason: '', returnReason: '客戶取消',
+          receiver: maskName(o.buyer.name), entpGoodsNo: l.sku, goodsCode: String(7_000_000 + l.productId), goodsName: l.name,
+          goodsDtCode: '001', goodsDtInfo: '無', syslast: String(l.qty), msgNote: '', packYnStr: '否',
+        });
+      }
+    }
+    return { dataList: momoEncrypt(store.login.entpPwd!, JSON.stringify(rows)) };
+  }
+
+  /** Returns awaiting pickup (未回收), over the transfer window like unsendCompanyQuery, encrypted. */
+  function recoverCompanyQuery(store: Store, body: Record<string, unknown>, reply: FastifyReply) {
+    const s = sendInfo(body, RECOVER_KEYS);
+    if (typeof s === 'string') return fail(reply, s);
+    const w = window(s, ['company_fr_dd', 'company_fr_hh', 'company_fr_mm', 'company_to_dd', 'company_to_hh', 'company_to_mm']);
     if (typeof w === 'string') return fail(reply, w);
-    const rows = ordersTransferredIn(store, w).filter((o) => o.status === status).flatMap((o) => o.lines.map((l) => ({
-      completeOrderNo: l.id, entpGoodsNo: l.sku, goodsCode: String(7_000_000 + l.productId), goodsName: l.name, goodsDtCode: '001', syslast: String(l.qty),
-      receiver: maskName(o.buyer.name), [status === 'cancelled' ? 'cancelDate' : 'returnDate']: momoDateTime((status === 'cancelled' ? o.cancelledAt : o.returnedAt) ?? o.updatedAt),
-    })));
+    const rows: unknown[] = [];
+    let itemNo = 0;
+    for (const o of ordersTransferredIn(store, w)) {
+      if (o.status !== 'returned') continue;
+      for (const l of o.lines) {
+        rows.push({
+          itemNo: String(++itemNo), isRedStr: '正常', completeOrderNo: l.id, remark5VStr: '', msgNote: '', returnReason: '商品退貨',
+          delyGbStr: '', slipNo: '', claimGbStr: '一般回收訂單', msg: o.note, lastPricDate: momoDateTime(transferredAt(o)), delyHopeDate: '',
+          receiver: o.buyer.name, receiverTel: '', receiverMobile: o.buyer.phone, postNo: o.address.zip, receiverAddr: o.address.full,
+          entpGoodsNo: l.sku, goodsCode: String(7_000_000 + l.productId), goodsName: l.name, goodsDtCode: '001', goodsDtInfo: '無',
+          syslast: String(l.qty), buyPrice: String(Math.round(l.unitPrice * 0.75)), describeNote: '', custName: o.buyer.name, packYnStr: '否',
+        });
+      }
+    }
     return { dataList: momoEncrypt(store.login.entpPwd!, JSON.stringify(rows)) };
   }
 
@@ -230,6 +266,9 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
     return reply.code(500).type('text/plain').send('ERROR');
   });
 }
+
+/** The delivery state sendingCompanyQuery shows in remark5_vStr: delivered orders say so [INF]. */
+export const sendingRemark = (o: Order) => (o.status === 'completed' ? '已送達' : '已配送');
 
 function ordersTransferredIn(store: Store, [from, to]: [number, number]): Order[] {
   // Transfer time = pay time, at or after creation: scan the creation index up to `to`, keep transfers in window.

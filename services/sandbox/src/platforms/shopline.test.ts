@@ -83,7 +83,7 @@ describe('shopline orders', () => {
     expect(gone.body).toHaveProperty('error');
   });
 
-  it('PATCH tracking for custom delivery only; delivery status PATCH does not bump updated_at', async () => {
+  it('PATCH tracking for custom delivery only; delivery status PATCH does not bump updated_at nor count again', async () => {
     const token = stores[0]!.access_token;
     const truth = await truthOrders(s, 'shopline', stores[0]!.merchant_id);
     const custom = truth.find((o) => o.status === 'paid' && o.delivery === 'custom' && !o.archived)!;
@@ -102,7 +102,8 @@ describe('shopline orders', () => {
     expect((await patch(integrated.externalId, { status: 'shipped' }, '/order_delivery_status')).status).toBe(422);
     expect((await patch(custom.externalId, { status: 'flying' }, '/order_delivery_status')).status).toBe(422);
     const ships = (await control(s, '/_sandbox/shipments?platform=shopline')).body.shipments;
-    expect(ships.find((x: any) => x.orderExternalId === custom.externalId)).toMatchObject({ trackingNumber: 'SL-777', carrier: '黑貓宅急便' });
+    // One shipment, one confirmation: the status PATCH is recorded on it, not counted again.
+    expect(ships.find((x: any) => x.orderExternalId === custom.externalId)).toMatchObject({ trackingNumber: 'SL-777', carrier: '黑貓宅急便', confirmations: 1, deliveryStatus: 'shipped' });
     // Integrated delivery: execute_shipment, once, while pending; the platform assigns the number.
     expect((await patch(custom.externalId, {}, '/execute_shipment')).status).toBe(422);
     const exec = await patch(integrated.externalId, {}, '/execute_shipment');

@@ -6,7 +6,7 @@ import { installFaults } from '../http/faults.ts';
 import { lineTotal, touch, type Order, type OrderStatus, type Store } from '../world/model.ts';
 import { parseUtcLocal, utcIso } from '../world/time.ts';
 import { checkAccess, issueCode, issueTokens, useCode, useRefresh } from '../world/tokens.ts';
-import { authorizePage, cached, html, joinJson, ordersInWindows, query, sendJson, queryAll, recordShipment, withParams, type SandboxContext } from './common.ts';
+import { authorizePage, cached, html, joinJson, ordersInWindows, query, sendJson, queryAll, recordShipment, recordShipmentStep, withParams, type SandboxContext } from './common.ts';
 
 const MAX_PER_PAGE = 50; // the docs give no maximum; clients assume 50 [SDK]: more is served as 50 [INF]
 const DEFAULT_PER_PAGE = 24; // [INF]: a client that relies on a default page size gets a small one
@@ -152,10 +152,9 @@ export async function registerShopline(app: FastifyInstance, ctx: SandboxContext
     const to: Record<string, OrderStatus> = { pending: 'paid', shipping: 'ready_to_ship', shipped: 'shipped', arrived: 'completed', collected: 'completed', returned: 'returned', returning: 'returned' };
     // A change to order_delivery does NOT bump order.updated_at (documented): no touch() here.
     o.status = to[status]!;
-    if (status === 'shipped') {
-      o.shippedAt ??= now;
-      recordShipment(p, o, { carrier: o.carrier, trackingNumber: o.trackingNumber, method: 'delivery_status' }, true, now);
-    }
+    if (status === 'shipped') o.shippedAt ??= now;
+    // The tracking-number PATCH confirmed the shipment; its status change is a step of it, not a second one.
+    if (p.shipments.has(`${o.store.key}|${o.externalId}`) || status === 'shipped') recordShipmentStep(p, o, { deliveryStatus: status }, now);
     if (o.status === 'completed') o.completedAt ??= now;
     if (o.status === 'returned') o.returnedAt ??= now;
     o.cache.clear();

@@ -43,6 +43,8 @@ export interface Shipment {
   /** Every attempt, refused ones included. */
   attempts: number;
   at: number;
+  /** Shopline: the delivery status the seller set after the tracking number (part of the same shipment). */
+  deliveryStatus?: string;
 }
 
 export interface Order {

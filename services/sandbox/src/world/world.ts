@@ -224,7 +224,8 @@ export class World {
     };
     const paid = () => step('paid', o.cod ? 0 : rng.int(1, 90) * min);
     if (final === 'cancelled') {
-      if (rng.chance(0.5) || o.cod) paid();
+      // momo hands the supplier paid orders only: its cancellations are intercepts of paid orders.
+      if (rng.chance(0.5) || o.cod || o.platform === 'momo') paid();
       step('cancelled', rng.int(5, 2880) * min);
     } else if (final !== 'unpaid') {
       const chain: OrderStatus[] = ['paid', 'ready_to_ship', 'shipped', 'completed', 'returned'];
