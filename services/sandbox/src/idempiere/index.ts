@@ -61,6 +61,7 @@ export interface IdempiereSummary {
   orders: number;
   ordersByStatus: Record<string, number>;
   writes: number;
+  requests: number;
   overlappingWrites: number;
 }
 
@@ -148,6 +149,8 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
   }
   let writeLog: WriteLogEntry[] = [];
   let writeCount = 0;
+  /** Every request to /api/v1, reads included: what benchmarks divide by orders. */
+  let requestCount = 0;
   let inFlightWrites = 0;
   let overlappingWrites = 0;
 
@@ -296,6 +299,7 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
 
         // Faults: downtime, latency (outside the lock), random server errors.
         api.addHook('onRequest', async (req, reply) => {
+          requestCount++;
           if (faults.downUntil > Date.now()) {
             if (faults.downMode === 'close') {
               reply.hijack();
@@ -578,7 +582,7 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
       const s = o.DocStatus as string;
       ordersByStatus[s] = (ordersByStatus[s] ?? 0) + 1;
     }
-    return { orders: n, ordersByStatus, writes: writeCount, overlappingWrites };
+    return { orders: n, ordersByStatus, writes: writeCount, requests: requestCount, overlappingWrites };
   }
 
   function setFaults(f: IdempiereFaults): void {
@@ -610,6 +614,7 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
     models = new Models(store, modelOptions);
     writeLog = [];
     writeCount = 0;
+    requestCount = 0;
     overlappingWrites = 0;
   }
 
