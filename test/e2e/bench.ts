@@ -28,11 +28,12 @@ async function main() {
       stores: { shopee: STORES_PER_PLATFORM, cyberbiz: STORES_PER_PLATFORM, shopline: STORES_PER_PLATFORM, momo: STORES_PER_PLATFORM },
       ordersPerStore: perStore,
       from: new Date(now - 30 * 86_400_000).toISOString(),
-      to: new Date(now - 120_000).toISOString(),
+      to: new Date(now - 3_600_000).toISOString(),
       unknownSkuShare: 0,
       archivedShare: 0,
-      // Every order is importable, so N is the number written.
-      statusMix: { paid: 0.6, ready_to_ship: 0.1, shipped: 0.15, completed: 0.15 },
+      // Every order paid and not yet shipped: every one is importable on every platform (momo lists prices only
+      // for orders not yet shipped), so N is the number written.
+      statusMix: { paid: 1 },
     },
     env: { LOG_LEVEL: 'warn' },
   });
@@ -55,7 +56,6 @@ async function main() {
     const [row] = await stack.db.$queryRaw<{ last: Date }[]>`select max(erp_updated_at) as last from oms_order`;
     const last = row!.last;
     const elapsedMs = last.getTime() - t0;
-    const erpCalls = await stack.db.erpCall.count();
     const idem = (await stack.control('/_sandbox/state')).idempiere;
     const fetchRuns = await stack.db.$queryRaw<{ channel_id: string; ms: bigint }[]>`
       select channel_id, sum(duration_ms)::bigint as ms from oms_sync_run
@@ -70,7 +70,7 @@ async function main() {
     console.log(`  orders:                   ${n} over ${STORES_PER_PLATFORM * 4} stores (platform latency ${PLATFORM_LATENCY_MS} ms, iDempiere L=${L} ms P=${P} ms)`);
     console.log(`  time to last order written: ${(elapsedMs / 1000).toFixed(2)} s`);
     console.log(`  orders per second:        ${(n / (elapsedMs / 1000)).toFixed(1)}`);
-    console.log(`  ERP requests per order:   ${(erpCalls / n).toFixed(3)} (${erpCalls} recorded calls; sandbox counted ${idem.writes} writes)`);
+    console.log(`  ERP requests per order:   ${(idem.requests / n).toFixed(3)} (${idem.requests} HTTP requests to iDempiere, ${idem.writes} of them writes)`);
     console.log(`  physical limit:           ${(limitMs / 1000).toFixed(2)} s (N x P = ${((n * P) / 1000).toFixed(2)} s, slowest store fetch ${(slowestFetchMs / 1000).toFixed(2)} s)`);
     console.log(`  ratio to the limit:       ${(elapsedMs / limitMs).toFixed(2)} x (target <= 1.5)`);
     console.log(`  overlapping ERP writes:   ${idem.overlappingWrites}`);

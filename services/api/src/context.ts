@@ -2,7 +2,7 @@
 import type { Config } from '@oms/config';
 import type { Db, Platform as PlatformRow, Channel as ChannelRow } from '@oms/db';
 import { SecretBox } from '@oms/db';
-import { jobs, type JobKey, type JobPayload, type PlatformKindName, type Queues } from '@oms/queue';
+import { type JobKey, type JobPayload, type PlatformKindName, type Queues } from '@oms/queue';
 import { getAdapter as platformAdapter, type PlatformAdapter, type StoreAccess } from '@oms/platforms';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@oms/logger';
@@ -43,20 +43,8 @@ export function makeHelpers(deps: { config: Config; redis: Redis; queues: Queues
         // Fire-and-forget for the scheduler: a missed event waits for its next sweep, so it must not fail the request.
         await publishChannelChanged(deps.queues, channelId).catch(() => undefined);
       }),
-    async addFresh<K extends JobKey>(key: K, payload: JobPayload<K>, platform?: PlatformKindName) {
-      const def = jobs[key];
-      const jobId = def.jobId ? (def.jobId as (p: JobPayload<K>) => string)(def.schema.parse(payload) as JobPayload<K>) : undefined;
-      if (jobId) {
-        const queue = def.target === 'erp' ? deps.queues.get('erp-orders') : deps.queues.get(`platform-${platform!}` as never);
-        const existing = await queue.getJob(jobId);
-        if (existing) {
-          const state = await existing.getState();
-          if (state === 'completed' || state === 'failed') await existing.remove();
-          else return { jobId, state };
-        }
-      }
-      const job = await deps.queues.add(key, payload, platform ? { platform } : {});
-      return { jobId: job.id, state: 'queued' };
+    addFresh<K extends JobKey>(key: K, payload: JobPayload<K>, platform?: PlatformKindName) {
+      return deps.queues.addFresh(key, payload, platform ? { platform } : {});
     },
   };
 }

@@ -16,7 +16,7 @@ export interface ShipmentContext {
   db: Db;
   client: IdempiereClient;
   log: Logger;
-  queues: Pick<Queues, 'add'>;
+  queues: Pick<Queues, 'add' | 'addFresh'>;
 }
 
 export interface PollResult {
@@ -142,7 +142,8 @@ export async function releaseCarrierBlocked(ctx: ShipmentContext): Promise<numbe
     const n = await ctx.db.shipment.updateMany({ where: { id: s.id, state: 'blocked' }, data: { carrier, state: 'pending', reason: null } });
     if (n.count) {
       released++;
-      await ctx.queues.add('pushShipment', { shipmentId: s.id }, { platform: s.channel.platform.kind as PlatformKindName });
+      // The job that blocked it is still kept under the same id: add it fresh.
+      await ctx.queues.addFresh('pushShipment', { shipmentId: s.id }, { platform: s.channel.platform.kind as PlatformKindName });
     }
   }
   return released;

@@ -30,6 +30,7 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
         return { outcome: 'awaiting_tracking' };
       }
       await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushed', trackingNumber: tracking, pushedAt: nowOf(ctx), reason: null } });
+      await rereadOrder(ctx, shipment.channelId, shipment.order.externalId);
       return { outcome: 'pushed', trackingNumber: tracking };
     } catch (err) {
       return rethrowForQueue(ctx, err, job.queueName);
@@ -71,6 +72,7 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
       await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'awaiting_tracking', packageNumber: result.packageNumber ?? shipment.packageNumber, pushedAt: nowOf(ctx), reason: 'the platform assigns the tracking number; it is read back later' } });
     }
     log.info({ shipmentId, outcome: result.outcome }, 'shipment pushed');
+    await rereadOrder(ctx, shipment.channelId, shipment.order.externalId);
     return result;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -88,4 +90,12 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
     await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: last ? 'failed' : 'pending', reason: err instanceof PlatformError ? message : `unexpected: ${message}` } });
     return rethrowForQueue(ctx, err, job.queueName);
   }
+}
+
+/**
+ * Once a shipment is pushed the order's platform status has moved on; not every platform bumps the order's
+ * update time for it (SHOPLINE's delivery changes do not), so fetch the order itself and show the platform's view.
+ */
+async function rereadOrder(ctx: PlatformJobContext, channelId: string, externalId: string): Promise<void> {
+  await ctx.queues.add('fetchOrder', { channelId, externalId }, { platform: ctx.kind });
 }
