@@ -47,13 +47,21 @@ async function main() {
     await stack.startServices();
     const t0 = Date.now();
     console.log(`services ready in ${t0 - bootStart} ms; importing ${n} orders…`);
+    // Done when every order is fetched and none is left for the writer (a handful may be too young to be paid).
+    let written = 0;
     await waitUntil(
-      `${n} orders written`,
-      async () => (await stack.db.order.count({ where: { erpState: 'written' } })) >= n,
+      `${n} orders settled`,
+      async () => {
+        const states = await stack.db.order.groupBy({ by: ['erpState'], _count: true });
+        const count = (s: string) => states.find((x) => x.erpState === s)?._count ?? 0;
+        written = count('written');
+        const total = states.reduce((a, x) => a + x._count, 0);
+        return total >= n && count('pending') + count('writing') === 0;
+      },
       20 * 60_000,
       200,
     );
-    const [row] = await stack.db.$queryRaw<{ last: Date }[]>`select max(erp_updated_at) as last from oms_order`;
+    const [row] = await stack.db.$queryRaw<{ last: Date }[]>`select max(erp_updated_at) as last from oms_order where erp_state = 'written'`;
     const last = row!.last;
     const elapsedMs = last.getTime() - t0;
     const idem = (await stack.control('/_sandbox/state')).idempiere;
@@ -61,17 +69,17 @@ async function main() {
       select channel_id, sum(duration_ms)::bigint as ms from oms_sync_run
       where kind = 'get_orders' and started_at <= ${last} group by channel_id`;
     const slowestFetchMs = Math.max(...fetchRuns.map((r) => Number(r.ms)));
-    const limitMs = Math.max(n * P, slowestFetchMs);
+    const limitMs = Math.max(written * P, slowestFetchMs);
     stack.stopMemorySampling();
 
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
     console.log('\nEnd-to-end benchmark');
     console.log(`  machine:                  ${os.cpus().length} cores, ${mb(os.totalmem())}, Node ${process.version}`);
-    console.log(`  orders:                   ${n} over ${STORES_PER_PLATFORM * 4} stores (platform latency ${PLATFORM_LATENCY_MS} ms, iDempiere L=${L} ms P=${P} ms)`);
+    console.log(`  orders:                   ${written} written of ${n} over ${STORES_PER_PLATFORM * 4} stores (platform latency ${PLATFORM_LATENCY_MS} ms, iDempiere L=${L} ms P=${P} ms)`);
     console.log(`  time to last order written: ${(elapsedMs / 1000).toFixed(2)} s`);
-    console.log(`  orders per second:        ${(n / (elapsedMs / 1000)).toFixed(1)}`);
-    console.log(`  ERP requests per order:   ${(idem.requests / n).toFixed(3)} (${idem.requests} HTTP requests to iDempiere, ${idem.writes} of them writes)`);
-    console.log(`  physical limit:           ${(limitMs / 1000).toFixed(2)} s (N x P = ${((n * P) / 1000).toFixed(2)} s, slowest store fetch ${(slowestFetchMs / 1000).toFixed(2)} s)`);
+    console.log(`  orders per second:        ${(written / (elapsedMs / 1000)).toFixed(1)}`);
+    console.log(`  ERP requests per order:   ${(idem.requests / written).toFixed(3)} (${idem.requests} HTTP requests to iDempiere, ${idem.writes} of them writes)`);
+    console.log(`  physical limit:           ${(limitMs / 1000).toFixed(2)} s (N x P = ${((written * P) / 1000).toFixed(2)} s, slowest store's fetch (its first get-orders run) ${(slowestFetchMs / 1000).toFixed(2)} s)`);
     console.log(`  ratio to the limit:       ${(elapsedMs / limitMs).toFixed(2)} x (target <= 1.5)`);
     console.log(`  overlapping ERP writes:   ${idem.overlappingWrites}`);
     console.log('  peak memory per service:');

@@ -675,8 +675,9 @@ describe('shipments (M_InOut) and control routes', () => {
   it('credentials and summary for the state endpoint', async () => {
     expect(sandbox.credentials()).toEqual({ userName: 'GardenAdmin', password: 'GardenAdmin', clientId: 11, roleId: 102, organizationId: 11, warehouseId: 103, language: 'en_US' });
     const s = (await ctrl('GET', '/summary')).body;
-    expect(Object.keys(s).sort()).toEqual(['orders', 'ordersByStatus', 'overlappingWrites', 'writes']);
+    expect(Object.keys(s).sort()).toEqual(['orders', 'ordersByStatus', 'overlappingWrites', 'requests', 'writes']);
+    expect(s.requests).toBeGreaterThan(0);
     await ctrl('POST', '/reset');
-    expect(sandbox.summary()).toEqual({ orders: 0, ordersByStatus: {}, writes: 0, overlappingWrites: 0 });
+    expect(sandbox.summary()).toEqual({ orders: 0, ordersByStatus: {}, writes: 0, requests: 0, overlappingWrites: 0 });
   });
 });
