@@ -139,11 +139,16 @@ async function verify(stack: Stack, kills: number): Promise<FaultSuiteResult> {
   const oms = new Map(omsOrders.map((o) => [key(o.channel.platform.kind, o.channel.externalShopId, o.externalId), o]));
   const erpById = new Map<number, (typeof erpOrders)[number][]>();
   for (const e of erpOrders) erpById.set(e.id, [...(erpById.get(e.id) ?? []), e]);
-  const byReference = new Map<string, number>();
-  for (const e of erpOrders) if (e.poReference) byReference.set(e.poReference, (byReference.get(e.poReference) ?? 0) + 1);
 
   const result: FaultSuiteResult = { importable: 0, written: 0, lost: [], duplicated: [], wrongLines: [], wrongTotals: [], wrongBlocks: [], notFetched: [], kills, overlappingWrites: 0 };
-  result.duplicated = [...byReference].filter(([, n]) => n > 1).map(([ref, n]) => `${ref} x${n}`);
+  // POReference is unique per store, not across stores (two stores both have order #1001): a duplicate is a
+  // C_Order no OMS order points at (a second create of the same order), or one that two OMS orders point at.
+  const pointedAt = new Map<number, number>();
+  for (const o of omsOrders) if (o.erpOrderId) pointedAt.set(o.erpOrderId, (pointedAt.get(o.erpOrderId) ?? 0) + 1);
+  result.duplicated = [
+    ...erpOrders.filter((e) => !pointedAt.has(e.id)).map((e) => `C_Order ${e.id} (${e.poReference}) belongs to no OMS order`),
+    ...[...pointedAt].filter(([, n]) => n > 1).map(([id, n]) => `C_Order ${id} claimed by ${n} OMS orders`),
+  ];
   for (const t of truth) {
     const k = key(t.platform, t.store, t.externalId);
     const o = oms.get(k);
