@@ -34,9 +34,15 @@ export function splitTokens(expression: string): string[] {
   return out;
 }
 
-/** Splits "a,'b,c',f(x,y)" on top-level commas. */
-function splitArgs(s: string): string[] {
+/**
+ * Splits "a,'b,c',f(x,y)" on top-level separators (outside quotes and parentheses). Filter arguments keep
+ * empty parts (an empty literal is an argument); $expand options drop them.
+ */
+export function splitTopLevel(s: string, sep: string, opts: { keepEmpty: boolean } = { keepEmpty: false }): string[] {
   const out: string[] = [];
+  const push = (part: string) => {
+    if (opts.keepEmpty || part) out.push(part);
+  };
   let depth = 0;
   let quoted = false;
   let cur = '';
@@ -44,16 +50,18 @@ function splitArgs(s: string): string[] {
     if (ch === "'") quoted = !quoted;
     else if (!quoted && ch === '(') depth++;
     else if (!quoted && ch === ')') depth--;
-    else if (!quoted && depth === 0 && ch === ',') {
-      out.push(cur.trim());
+    else if (!quoted && depth === 0 && ch === sep) {
+      push(cur.trim());
       cur = '';
       continue;
     }
     cur += ch;
   }
-  out.push(cur.trim());
+  push(cur.trim());
   return out;
 }
+
+const splitArgs = (s: string) => splitTopLevel(s, ',', { keepEmpty: true });
 
 function methodCall(token: string): { name: string; args: string } | undefined {
   if (token.startsWith('(')) return undefined;

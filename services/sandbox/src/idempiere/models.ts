@@ -4,7 +4,7 @@
 // Writes are synchronous and meant to run inside Store.transaction(): any RestError thrown undoes everything.
 import { randomUUID } from 'node:crypto';
 import { type ColumnDef, LISTS, TABLE_BY_LOWER, type TableDef, propertyName, tableDef } from './dictionary';
-import { compileFilter, compileOrderBy, parseSelect } from './filter';
+import { compileFilter, compileOrderBy, parseSelect, splitTopLevel } from './filter';
 import { SEED } from './seed';
 import { identifierOf, toJson } from './serialize';
 import { RestError, type Row, type Store } from './store';
@@ -777,24 +777,4 @@ function parseIntParam(name: string, v: string | undefined): number {
   if (v === undefined || v === '') return 0;
   if (!/^-?\d+$/.test(v.trim())) throw new RestError(400, 'GET Error', `Get POs with exception: ${name} must be an integer, got '${v}'`);
   return Number(v);
-}
-
-function splitTopLevel(s: string, sep: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === "'") quoted = !quoted;
-    else if (!quoted && ch === '(') depth++;
-    else if (!quoted && ch === ')') depth--;
-    else if (!quoted && depth === 0 && ch === sep) {
-      if (cur.trim()) out.push(cur.trim());
-      cur = '';
-      continue;
-    }
-    cur += ch;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
 }
