@@ -156,7 +156,7 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
 
   /**
    * Every write: counts overlap with writes already in flight (two writers at once), waits for the sequence lock,
-   * spends the processing time per order inside it, then runs the change atomically (synchronously).
+   * runs the change atomically (synchronously) and holds the lock until the processing time per order has passed.
    */
   async function write(method: string, path: string, kind: string, orders: number, fn: () => { status: number; body: unknown }) {
     const start = Date.now();
@@ -168,10 +168,12 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
       const release = await acquireLock();
       locked = Date.now();
       try {
-        const p = faults.processingMsPerOrder * orders;
-        if (p > 0) await sleep(p);
+        // P is iDempiere's whole time per order: the sandbox's own work counts inside it, not on top of it.
+        const due = locked + faults.processingMsPerOrder * orders;
         const result = fn();
         status = result.status;
+        const left = due - Date.now();
+        if (left > 0) await sleep(left);
         return result;
       } finally {
         release();
