@@ -2,6 +2,7 @@
 // iDempiere L = 5 ms per request and P = 2 ms per order. Prints time to the last order written, orders per
 // second, ERP requests per order, the ratio to the physical limit (the larger of N x P and the slowest store's
 // fetch time) and each service's peak memory.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, waitUntil } from './processes';
@@ -12,17 +13,31 @@ const STORES_PER_PLATFORM = 3;
 const PLATFORM_LATENCY_MS = 20;
 const L = 5;
 const P = 2;
+/** BENCH_INSTANCE=1..9 runs a second benchmark beside the first (own ports, database and queue prefix). */
+const INSTANCE = Number(process.env.BENCH_INSTANCE ?? 0);
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 if it is gone. */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
 
 async function main() {
   const perStore = Math.ceil(ORDERS / (STORES_PER_PLATFORM * 4));
   const now = Date.now();
   const stack = await startStack({
-    databaseName: 'oms_bench',
-    queuePrefix: 'oms-bench',
-    sandboxPort: 24010,
-    apiPort: 23000,
-    portOffset: 20000,
-    logDir: path.join(ROOT, '.bench/bench-logs'),
+    databaseName: `oms_bench${INSTANCE || ''}`,
+    queuePrefix: `oms-bench${INSTANCE || ''}`,
+    sandboxPort: 24010 + INSTANCE * 100,
+    apiPort: 23000 + INSTANCE * 100,
+    portOffset: 20000 + INSTANCE * 100,
+    logDir: path.join(ROOT, `.bench/bench-logs${INSTANCE || ''}`),
     scenario: {
       seed: 7,
       stores: { shopee: STORES_PER_PLATFORM, cyberbiz: STORES_PER_PLATFORM, shopline: STORES_PER_PLATFORM, momo: STORES_PER_PLATFORM },
@@ -81,6 +96,7 @@ async function main() {
     const slowestFetchMs = Math.max(...fetchRuns.map((r) => Number(r.ms)));
     const limitMs = Math.max(written * P, slowestFetchMs);
     stack.stopMemorySampling();
+    const cpu = new Map([stack.sandbox, ...stack.services].map((s) => [s.name, cpuSecondsOf(s.child?.pid)]));
 
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
     console.log('\nEnd-to-end benchmark');
@@ -94,7 +110,7 @@ async function main() {
     console.log(`  iDempiere busy:           ${((busyMs / elapsedMs) * 100).toFixed(0)}% of the time (${orderWrites.length} order writes, ${(orderWrites.reduce((a, w) => a + w.orders, 0) / Math.max(1, orderWrites.length)).toFixed(0)} orders each on average)`);
     console.log(`  overlapping ERP writes:   ${idem.overlappingWrites}`);
     console.log('  peak memory per service:');
-    for (const s of [stack.sandbox, ...stack.services]) console.log(`    ${s.name.padEnd(16)} ${mb(s.peakRss)}${s.name !== 'sandbox' && s.peakRss > 250 * 1024 * 1024 ? '  (over 250 MB)' : ''}`);
+    for (const s of [stack.sandbox, ...stack.services]) console.log(`    ${s.name.padEnd(16)} ${mb(s.peakRss).padStart(7)}${s.name !== 'sandbox' && s.peakRss > 250 * 1024 * 1024 ? '  (over 250 MB)' : '               '}  cpu ${cpu.get(s.name)!.toFixed(1)} s`);
   } finally {
     await stack.stop();
   }

@@ -10,6 +10,9 @@ import { startPrivateRedis } from '@oms/testing';
 import { ROOT, waitUntil } from './processes';
 import { progress, settled, startStack, type Stack } from './stack';
 
+/** FAULTS_INSTANCE=1..9 runs a second suite beside the first (own ports, database and log folder). */
+const INSTANCE = Number(process.env.FAULTS_INSTANCE ?? 0);
+
 export interface FaultSuiteOptions {
   storesPerPlatform: number;
   ordersPerStore: number;
@@ -40,6 +43,7 @@ interface Truth {
   platform: string;
   store: string;
   externalId: string;
+  status: string;
   total: number | string;
   lines: { sku: string | null; qty: number; knownSku: boolean }[];
   corrupt?: boolean;
@@ -50,13 +54,13 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
   const redis = await startPrivateRedis();
   const now = Date.now();
   const stack = await startStack({
-    databaseName: 'oms_faults',
+    databaseName: `oms_faults${INSTANCE || ''}`,
     redisUrl: redis.url,
     queuePrefix: 'oms-faults',
-    sandboxPort: 25010,
-    apiPort: 25000,
-    portOffset: 22000,
-    logDir: path.join(ROOT, '.bench/fault-logs'),
+    sandboxPort: 25010 + INSTANCE * 100,
+    apiPort: 25000 + INSTANCE * 100,
+    portOffset: 22000 + INSTANCE * 100,
+    logDir: path.join(ROOT, `.bench/fault-logs${INSTANCE || ''}`),
     scenario: {
       seed: 1234,
       storesPerPlatform: o.storesPerPlatform,
@@ -153,7 +157,8 @@ async function verify(stack: Stack, kills: number): Promise<FaultSuiteResult> {
     const k = key(t.platform, t.store, t.externalId);
     const o = oms.get(k);
     if (!o) {
-      result.notFetched.push(k);
+      // momo hands the seller paid orders only (platforms.md): one still unpaid at the end is not listed yet.
+      if (!(t.platform === 'momo' && t.status === 'unpaid')) result.notFetched.push(k);
       continue;
     }
     const normalized = o.normalized as CanonicalOrder | null;

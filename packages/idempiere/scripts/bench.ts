@@ -94,6 +94,13 @@ try {
 
   const requestsBefore = w.writer.ctx.client.stats.requests;
   const writesBefore = (await control.writes()).total;
+  // BENCH_PROFILE=file.cpuprofile: a CPU profile of this process (the writer runs in it) over the writing only.
+  const profiler = process.env.BENCH_PROFILE ? new (await import('node:inspector/promises')).Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const started = performance.now();
   await enqueueWrites(producer.queues, rows);
   // One cheap query every 25 ms (the poll itself must not load the machine the writer runs on).
@@ -110,6 +117,10 @@ try {
     await new Promise((r) => setTimeout(r, 25));
   }
   const elapsedMs = performance.now() - started;
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    (await import('node:fs')).writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+  }
   const requests = w.writer.ctx.client.stats.requests - requestsBefore;
   await control.setFaults({ latencyMs: 0, processingMsPerOrder: 0 });
 

@@ -120,17 +120,24 @@ export async function startPrivateRedis(): Promise<{ url: string; port: number; 
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-  for (let i = 0; i < 50; i++) {
+  // Until the server listens, each attempt is refused: one client per attempt, no reconnecting, errors handled here.
+  let ready = false;
+  for (let i = 0; i < 50 && !ready; i++) {
+    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => undefined);
     try {
       await r.connect();
-      await r.ping();
-      break;
+      ready = (await r.ping()) === 'PONG';
     } catch {
       await new Promise((res) => setTimeout(res, 100));
+    } finally {
+      r.disconnect();
     }
   }
-  r.disconnect();
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error(`redis-server on port ${port} did not answer within 5 s`);
+  }
   return {
     url,
     port,

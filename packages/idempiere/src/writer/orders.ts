@@ -82,19 +82,31 @@ function requestRecord(body: unknown, extra: Record<string, unknown> = {}): unkn
   return { ...extra, body };
 }
 
-/** One INSERT for many calls; the request goes in as JSON text (Prisma would walk every nested object). */
+/**
+ * One INSERT for many calls, the rows as one JSON parameter: the ORM would walk every nested object of every
+ * request, and text arrays get escaped character by character.
+ */
 export async function recordCalls(db: Db, rows: CallRow[]): Promise<void> {
   if (!rows.length) return;
-  const col = <T>(fn: (r: CallRow) => T) => rows.map(fn);
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      order_id: r.orderId,
+      shipment_id: r.shipmentId ?? null,
+      action: r.action,
+      method: r.method,
+      path: r.path,
+      request: r.request ?? null,
+      status: r.status,
+      duration_ms: Math.round(r.durationMs),
+      document_no: r.documentNo ?? null,
+      error: r.error ? r.error.slice(0, 2000) : null,
+    })),
+  );
   await db.$executeRaw`
     INSERT INTO oms_erp_call (id, order_id, shipment_id, action, method, path, request, status, duration_ms, document_no, error)
-    SELECT gen_random_uuid(), u.order_id, u.shipment_id, u.action, u.method, u.path, u.request::jsonb, u.status, u.duration_ms, u.document_no, u.error
-    FROM unnest(
-      ${col((r) => r.orderId)}::uuid[], ${col((r) => r.shipmentId ?? null)}::uuid[], ${col((r) => r.action)}::text[], ${col((r) => r.method)}::text[],
-      ${col((r) => r.path)}::text[], ${col((r) => (r.request === undefined || r.request === null ? null : JSON.stringify(r.request)))}::text[],
-      ${col((r) => r.status)}::int[], ${col((r) => Math.round(r.durationMs))}::int[], ${col((r) => r.documentNo ?? null)}::text[],
-      ${col((r) => (r.error ? r.error.slice(0, 2000) : null))}::text[]
-    ) AS u(order_id, shipment_id, action, method, path, request, status, duration_ms, document_no, error)`;
+    SELECT gen_random_uuid(), u.order_id, u.shipment_id, u.action, u.method, u.path, u.request, u.status, u.duration_ms, u.document_no, u.error
+    FROM jsonb_to_recordset(${json}::jsonb)
+      AS u(order_id uuid, shipment_id uuid, action text, method text, path text, request jsonb, status int, duration_ms int, document_no text, error text)`;
 }
 
 async function applyUpdates(db: Db, updates: RowUpdate[]): Promise<void> {
@@ -168,7 +180,7 @@ export interface PreparedBatch {
  */
 async function loadRows(db: Db, ids: string[]): Promise<Row[]> {
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT id, channel_id, external_id, content_hash, normalized, invalid_reason, erp_state::text AS erp_state, erp_order_id,
+    SELECT id, channel_id, external_id, content_hash, normalized::text AS normalized, invalid_reason, erp_state::text AS erp_state, erp_order_id,
            erp_document_no, erp_doc_status, erp_reference, erp_written_hash
     FROM oms_order WHERE id = ANY(${ids}::uuid[])`;
   const channelIds = [...new Set(rows.map((r) => r.channel_id as string))];
@@ -180,7 +192,8 @@ async function loadRows(db: Db, ids: string[]): Promise<Row[]> {
         channelId: r.channel_id,
         externalId: r.external_id,
         contentHash: r.content_hash,
-        normalized: r.normalized,
+        // Read as text and parsed here: the driver's JSON result mapping walks every value and cost more.
+        normalized: r.normalized === null ? null : JSON.parse(r.normalized as string),
         invalidReason: r.invalid_reason,
         erpState: r.erp_state,
         erpOrderId: r.erp_order_id,
