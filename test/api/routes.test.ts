@@ -246,6 +246,11 @@ describe('mappings and shipments', () => {
     expect(r.json()).toMatchObject({ queued: true, jobId: `push-shipment-${s.shipmentId}` });
     expect((await h.db.shipment.findUniqueOrThrow({ where: { id: s.shipmentId } })).state).toBe('pending');
     expect((await api('POST', '/shipments/:id/retry', '/shipments/00000000-0000-4000-8000-000000000003/retry')).status).toBe(404);
+    // Every state of the database is a filter the operator can use, a later part shipment included.
+    expect((await api('GET', '/shipments', `/shipments?state=not_pushed&channelId=${s.channelId}`)).json()).toEqual([]);
+    const bad = await api('GET', '/shipments', '/shipments?state=lost');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('state');
   });
 });
 

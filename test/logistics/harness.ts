@@ -21,12 +21,21 @@ import { platformConsumer } from '../../packages/platforms/src/index.ts';
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** What the sandbox's truth says about an order, beyond the fields the platform harness types. */
-export type TruthOrder = Truth & { delivery: string; carrier: string; cod: boolean; archived: boolean; trackingNumber: string | null };
+export type TruthOrder = Omit<Truth, 'lines'> & {
+  delivery: string; carrier: string; cod: boolean; archived: boolean; trackingNumber: string | null;
+  lines: { id: string; sku: string; qty: number }[];
+  /** Shopee split orders: the packages with their lines. */
+  packages: { packageNumber: string; lineIds: string[]; arranged: boolean; trackingNumber: string | null }[] | null;
+};
 
 /** One shipment as a platform sandbox received it. */
 export interface PlatformShipment {
   store: string;
   orderExternalId: string;
+  /** Shopee split orders: the package. */
+  packageNumber?: string;
+  /** Cyberbiz fulfillment lines, momo rows. */
+  lineIds?: string[];
   carrier: string;
   trackingNumber: string | null;
   method: string;
@@ -152,14 +161,18 @@ export async function unshipped(l: Logistics, sc: LogisticsCase, filter: (o: Tru
   return (await truth(l)).filter((o) => written.has(o.externalId) && !taken.has(o.externalId) && sc.shippable(o) && filter(o));
 }
 
-/** The warehouse ships an order in iDempiere: a completed M_InOut through the sandbox's control route. */
-export async function shipInErp(l: Logistics, externalId: string, shipper: string, trackingNo: string | null): Promise<void> {
+/**
+ * The warehouse ships an order in iDempiere: a completed M_InOut through the sandbox's control route; with
+ * `lines` (products by Value = SKU) only those, a part shipment. Returns the M_InOut id.
+ */
+export async function shipInErp(l: Logistics, externalId: string, shipper: string, trackingNo: string | null, lines?: { product: string; qty?: number }[]): Promise<number> {
   const order = await l.h.db.order.findFirstOrThrow({ where: { channelId: l.channelId, externalId } });
   expect(order.erpOrderId, `order ${externalId} is in iDempiere`).not.toBeNull();
-  await control(l.sandbox, '/_sandbox/idempiere/ship', { orderId: order.erpOrderId, shipper, trackingNo });
+  const made = await control<{ id: number }>(l.sandbox, '/_sandbox/idempiere/ship', { orderId: order.erpOrderId, shipper, trackingNo, ...(lines ? { lines } : {}) });
+  return made.id;
 }
 
-async function finished(l: Logistics, job: Job, queue: 'erp' | 'platform'): Promise<Job> {
+export async function finished(l: Logistics, job: Job, queue: 'erp' | 'platform'): Promise<Job> {
   const q = l.h.queues.get(queue === 'erp' ? QUEUE_NAMES.erp : QUEUE_NAMES[l.kind]);
   return waitFor(async () => {
     // The state first, then the job's hash: read the other way round, the hash may predate the result.
@@ -176,7 +189,7 @@ export async function pollShipments(l: Logistics): Promise<{ seen: number; recor
   return done.returnvalue;
 }
 
-const SETTLED = ['pushed', 'awaiting_tracking', 'blocked', 'failed'];
+const SETTLED = ['pushed', 'awaiting_tracking', 'blocked', 'failed', 'not_pushed'];
 
 /** Waits until none of the shipments is pending or pushing any more; on a timeout, says where each one is. */
 export async function settle(l: Logistics, shipmentIds: string[], timeoutMs = 15_000): Promise<void> {
@@ -257,7 +270,7 @@ function carrierFromPlatform(sc: LogisticsCase, o: TruthOrder): boolean {
 }
 
 let trackingSeq = 0;
-const trackingNo = (kind: string) => `${kind.slice(0, 2).toUpperCase()}${Date.now().toString().slice(-7)}${String(++trackingSeq).padStart(3, '0')}`;
+export const trackingNo = (kind: string) => `${kind.slice(0, 2).toUpperCase()}${Date.now().toString().slice(-7)}${String(++trackingSeq).padStart(3, '0')}`;
 
 export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
   describe(`${kind}: shipments in iDempiere go back to the platform`, () => {
@@ -503,5 +516,33 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
       await settle(l, [id!], 3_000);
       expect((await l.h.db.shipment.findUniqueOrThrow({ where: { id } })).state).toBe('pushed');
     });
+  });
+}
+
+/**
+ * A worker process whose platform calls are slow is killed while pushes of `ids` are in flight; then an
+ * in-process worker takes the killed worker's jobs back once their locks expire (stalled jobs).
+ */
+export async function killWorkerMidPushAndRestart(l: Logistics, ids: string[], children: ChildProcess[]): Promise<void> {
+  await control(l.sandbox, '/_sandbox/faults', { system: l.kind, latencyMs: 400 });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/worker-${l.kind}/src/main.ts`)], {
+    cwd: root,
+    env: {
+      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DATABASE_URL: l.h.database.url, REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: l.h.prefix,
+      HEALTH_PORT: '0', WORKER_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '1500', SYNC_SETTLE_SECONDS: '0', SYNC_OVERLAP_SECONDS: '60', SHIPMENT_NOT_READY_RETRY_SECONDS: '1',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr!.on('data', (d) => process.env.DEBUG_WORKER && process.stderr.write(d));
+  children.push(child);
+  await waitFor(async () => (await l.h.db.shipment.count({ where: { id: { in: ids }, state: 'pushing' } })) > 0, { timeoutMs: 20_000, intervalMs: 10, what: 'a push in flight' });
+  child.kill('SIGKILL');
+  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+  const midway = await l.h.db.shipment.findMany({ where: { id: { in: ids } }, select: { state: true } });
+  expect(midway.some((s) => s.state === 'pushing' || s.state === 'pending')).toBe(true);
+  await control(l.sandbox, '/_sandbox/faults', undefined, 'DELETE');
+  l.h.service = await runService({
+    name: `test-worker-${l.kind}`, log: silent, redisUrl: 'redis://127.0.0.1:6379', queuePrefix: l.h.prefix, healthPort: 0, shutdownTimeoutMs: 5_000, exitProcess: false,
+    consumers: [platformConsumer(l.h.ctx, { concurrency: 4, lockDurationMs: 1_000 })],
   });
 }

@@ -57,8 +57,39 @@ export interface ShipmentToPush {
   carrier: string;
   trackingNumber: string | null;
   packageNumber: string | null;
+  /** The platform lines this shipment confirms (Cyberbiz line items, momo rows); null = every line of the order. */
+  lineIds?: string[] | null;
   shippedAt: Date;
 }
+
+/** One line of an iDempiere shipment (M_InOutLine), matched to a line of the platform order by its product. */
+export interface ShipmentItem {
+  /** The canonical order's lineId; null when the product is on no line of the platform order. */
+  lineId: string | null;
+  sku: string | null;
+  /** The iDempiere product (its Value), to name it in a reason. */
+  product: string;
+  quantity: number;
+}
+
+/** A shipment of an order as the plan sees it. */
+export interface ShipmentOfOrder {
+  id: string;
+  /** The M_InOut's DocumentNo (or id), to name it in a reason. */
+  label: string;
+  /** What it carries; null for shipments recorded before items were read (taken as "the rest of the order"). */
+  items: ShipmentItem[] | null;
+}
+
+/**
+ * What one shipment becomes on the platform: pushed (for a package, or for some lines), recorded without a push
+ * because the platform has no room for it (it already holds the earlier shipment's number for that part), or
+ * blocked because it cannot be matched.
+ */
+export type ShipmentPlan =
+  | { action: 'push'; packageNumber: string | null; lineIds: string[] | null }
+  | { action: 'not_pushed'; reason: string }
+  | { action: 'block'; reason: string };
 
 export type PushResult =
   | { outcome: 'pushed'; trackingNumber: string | null; packageNumber?: string | null }
@@ -106,6 +137,17 @@ export interface PlatformAdapter {
   authorizeUrl(store: StoreAccess, state: string, redirectUri: string): string;
   exchangeCode(store: StoreAccess, params: { code: string; redirectUri: string; query: Record<string, string> }): Promise<TokenSet>;
 
+  /**
+   * What each shipment of one order becomes on the platform, in the order iDempiere's shipments were recorded
+   * (earliest first: a part of the order goes with the first shipment that carries it). Pure, so that every
+   * push of the order, in any worker, at any time, comes to the same answer.
+   */
+  planShipments(orderRaw: unknown, shipments: ShipmentOfOrder[]): ShipmentPlan[];
+  /**
+   * The order to plan and push with, when the stored one may be out of date for it (Shopee: the seller can
+   * split an order into packages after it was imported). Without it, the stored raw order is used.
+   */
+  orderForShipment?(store: StoreAccess, orderExternalId: string): Promise<unknown | null>;
   pushShipment(store: StoreAccess, shipment: ShipmentToPush): Promise<PushResult>;
   /** Reads back a tracking number the platform assigned; null while it has none yet. */
   readTracking(store: StoreAccess, orderExternalId: string, packageNumber: string | null): Promise<string | null>;

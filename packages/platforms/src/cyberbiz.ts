@@ -5,10 +5,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { add, parseCanonicalOrder, type CanonicalOrder, type OrderStatus } from '@oms/core';
-import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent, WebhookRequest } from './adapter';
+import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentOfOrder, ShipmentPlan, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent, WebhookRequest } from './adapter';
 import { AuthError, NotReadyError, NotSupportedError, PermanentError, ReauthorizeError, TransientError, WebhookRejectedError } from './errors';
 import { classifyStatus, createHttp, jsonBody, Pacer, send } from './http';
 import { parseTaipeiLocal, toTaipeiLocal } from './time';
+import { planByLines } from './shipment-plan';
 import { amount, arr, dateOrThrow, isObj, obj, optAmount, optStr, quantity, reqStr, type Obj } from './normalize-util';
 
 const P = 'cyberbiz';
@@ -255,11 +256,21 @@ export class CyberbizAdapter implements PlatformAdapter {
   }
 
   /** custom_shipping with our carrier code and number; an existing fulfilment with the same number is success. */
+  /** An order takes several fulfillments, each with its line_item_ids: one per shipment, for the lines it carries first. */
+  planShipments(orderRaw: unknown, shipments: ShipmentOfOrder[]): ShipmentPlan[] {
+    const o = isObj(orderRaw) ? orderRaw : {};
+    const lineIds = (Array.isArray(o.line_items) ? o.line_items.filter(isObj) : []).map((l) => String(l.id ?? '')).filter(Boolean);
+    return planByLines(lineIds, shipments, 'Cyberbiz');
+  }
+
   async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
     if (!s.trackingNumber) throw new PermanentError(`cyberbiz custom_shipping needs a tracking number (order ${s.orderExternalId})`, { platform: P });
     const existing = await this.fulfillments(store, s.orderExternalId);
+    // A fulfillment with this number is this shipment, made before a crash: done.
     if (existing.some((f) => f.tracking_number === s.trackingNumber)) return { outcome: 'pushed', trackingNumber: s.trackingNumber };
     const res = await this.request(store, 'POST', `/v1/orders/${encodeURIComponent(s.orderExternalId)}/fulfillments/custom_shipping`, {
+      // Without line_item_ids Cyberbiz fulfills every line not yet shipped; a part shipment names its own.
+      ...(s.lineIds ? { line_item_ids: s.lineIds.map((id) => (/^\d+$/.test(id) ? Number(id) : id)) } : {}),
       tracking_number: s.trackingNumber,
       tracking_company: s.carrier,
       notify_customer: true,

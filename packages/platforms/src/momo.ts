@@ -6,7 +6,8 @@
 import { createDecipheriv } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { add, InvalidOrderError, parseCanonicalOrder, times, type CanonicalOrder, type OrderStatus } from '@oms/core';
-import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent } from './adapter';
+import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentOfOrder, ShipmentPlan, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent } from './adapter';
+import { planByLines } from './shipment-plan';
 import { NotSupportedError, PermanentError, ReauthorizeError, TransientError } from './errors';
 import { classifyStatus, createHttp, jsonBody, send } from './http';
 import { parseTaipeiLocal, toMomoParts } from './time';
@@ -289,12 +290,22 @@ export class MomoAdapter implements PlatformAdapter {
     return Promise.reject(new NotSupportedError('momo has no authorization flow', { platform: P }));
   }
 
-  /** unsendCompanyConfirm for every row of the order; "already shipped" rows count as done. */
+  /**
+   * One row = one order line, each confirmed with its own slipNo ([OFF-derived] unsendCompanyConfirm
+   * sendInfoList): a part shipment confirms the rows it carries first.
+   */
+  planShipments(orderRaw: unknown, shipments: ShipmentOfOrder[]): ShipmentPlan[] {
+    return planByLines(rowsOf(orderRaw), shipments, 'momo');
+  }
+
+  /**
+   * unsendCompanyConfirm for the shipment's rows (every row of the order when it names none). A row momo
+   * already has as shipped counts as done: each row belongs to exactly one shipment (see planShipments), so
+   * it is this shipment's own earlier confirmation, made before a crash.
+   */
   async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
     if (!s.trackingNumber) throw new PermanentError(`momo needs a tracking number (slipNo) for order ${s.orderExternalId}`, { platform: P });
-    const raw = isObj(s.orderRaw) ? s.orderRaw : {};
-    // Every row the OMS has seen of the order: the current stage's and the unsend details.
-    const rowNos = [...new Set([...(Array.isArray(raw.details) ? raw.details : []), ...(Array.isArray(raw.rows) ? raw.rows : [])].filter(isObj).map((r) => String(r.completeOrderNo ?? '')).filter(Boolean))];
+    const rowNos = s.lineIds ?? rowsOf(s.orderRaw);
     if (rowNos.length === 0) throw new PermanentError(`momo order ${s.orderExternalId} has no rows to confirm`, { platform: P });
     const body = await this.call(store, 'unsendCompanyConfirm', {
       sendInfoList: rowNos.map((completeOrderNo) => ({ completeOrderNo, remark5VStr: '已配送', delyGbStr: s.carrier, slipNo: s.trackingNumber, msgNote: '' })),
@@ -317,4 +328,10 @@ export class MomoAdapter implements PlatformAdapter {
   verifyWebhook(): WebhookEvent {
     throw new NotSupportedError('momo sends no webhooks', { platform: P });
   }
+}
+
+/** Every row (completeOrderNo) the OMS has seen of an order: the current stage's and the unsend details. */
+function rowsOf(orderRaw: unknown): string[] {
+  const raw = isObj(orderRaw) ? orderRaw : {};
+  return [...new Set([...(Array.isArray(raw.details) ? raw.details : []), ...(Array.isArray(raw.rows) ? raw.rows : [])].filter(isObj).map((r) => String(r.completeOrderNo ?? '')).filter(Boolean))];
 }

@@ -4,7 +4,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { add, InvalidOrderError, parseCanonicalOrder, sub, times, type CanonicalOrder, type OrderStatus } from '@oms/core';
-import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent, WebhookRequest } from './adapter';
+import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentOfOrder, ShipmentPlan, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent, WebhookRequest } from './adapter';
+import { planOnePerOrder, planPackages, type PlatformPackage } from './shipment-plan';
 import { AuthError, NotReadyError, PermanentError, RateLimitedError, ReauthorizeError, TransientError, WebhookRejectedError } from './errors';
 import { createHttp, jsonBody, retryAfterMs, send } from './http';
 import { amount, arr, isObj, obj, optStr, optUnixSeconds, quantity, reqStr, unixSeconds, type Obj } from './normalize-util';
@@ -68,6 +69,29 @@ export function classifyShopeeError(error: string, message: string, httpStatus: 
 }
 
 const isEmptyError = (e: unknown) => e === undefined || e === null || e === '' || e === '-';
+
+/**
+ * The canonical line id of an item_list entry, and of a package_list item (same order_item_id and model_id):
+ * how a package's items are matched to the order lines an iDempiere shipment carries.
+ */
+export function shopeeLineId(item: Obj, where: string): string {
+  const modelId = optStr(item.model_id);
+  const orderItemId = optStr(item.order_item_id) ?? reqStr(item.item_id, `${where}.item_id`);
+  return modelId && modelId !== '0' ? `${orderItemId}:${modelId}` : orderItemId;
+}
+
+/** package_list of a get_order_detail answer, each package with the order lines it holds. */
+export function shopeePackages(raw: unknown): PlatformPackage[] {
+  const o = isObj(raw) ? raw : {};
+  const packages = Array.isArray(o.package_list) ? o.package_list.filter(isObj) : [];
+  return packages.map((p, i) => ({
+    packageNumber: String(p.package_number ?? ''),
+    lineIds: (Array.isArray(p.item_list) ? p.item_list.filter(isObj) : []).map((it, k) => shopeeLineId(it, `package_list[${i}].item_list[${k}]`)),
+  })).filter((p) => p.packageNumber);
+}
+
+/** Logistics statuses of a package that mean it was arranged (or went further): ship_order must not run again. */
+const ARRANGED = new Set(['LOGISTICS_REQUEST_CREATED', 'LOGISTICS_PICKUP_DONE', 'LOGISTICS_DELIVERY_DONE', 'LOGISTICS_PICKUP_RETRY', 'LOGISTICS_DELIVERY_FAILED', 'LOGISTICS_LOST']);
 
 export class ShopeeAdapter implements PlatformAdapter {
   readonly kind = 'shopee' as const;
@@ -178,10 +202,8 @@ export class ShopeeAdapter implements PlatformAdapter {
       const discounted = amount(item.model_discounted_price, f('model_discounted_price'));
       // model_discounted_price is 0 for bundle-deal items (the real price is in the escrow detail): no line discount then.
       const perUnitDiscount = discounted === '0.00' || Number(discounted) > Number(unitPrice) ? '0.00' : sub(unitPrice, discounted);
-      const modelId = optStr(item.model_id);
-      const orderItemId = optStr(item.order_item_id) ?? reqStr(item.item_id, f('item_id'));
       return {
-        lineId: modelId && modelId !== '0' ? `${orderItemId}:${modelId}` : orderItemId,
+        lineId: shopeeLineId(item, `item_list[${i}]`),
         sku: optStr(item.model_sku) ?? optStr(item.item_sku),
         name: [optStr(item.item_name), optStr(item.model_name)].filter(Boolean).join(' ') || (optStr(item.item_name) ?? ''),
         quantity: qty,
@@ -260,6 +282,23 @@ export class ShopeeAdapter implements PlatformAdapter {
     return this.tokens(env, shopId);
   }
 
+  /**
+   * An order of one package takes one tracking number: its first shipment. A split order (package_list of
+   * several, [OFF] "split orders need package_number on every logistics call"): each shipment is the package
+   * holding its items (see planPackages).
+   */
+  planShipments(orderRaw: unknown, shipments: ShipmentOfOrder[]): ShipmentPlan[] {
+    const packages = shopeePackages(orderRaw);
+    const sn = isObj(orderRaw) ? String(orderRaw.order_sn ?? '') : '';
+    if (packages.length > 1) return planPackages(packages, shipments, `Shopee order ${sn}`);
+    return planOnePerOrder(shipments, `Shopee takes one tracking number per package and order ${sn} is one package`, packages[0]?.packageNumber ?? null);
+  }
+
+  /** The seller may split an order after the OMS imported it: plan with the current package_list. */
+  async orderForShipment(store: StoreAccess, orderExternalId: string): Promise<unknown | null> {
+    return (await this.fetchOrder(store, orderExternalId))?.raw ?? null;
+  }
+
   /** get_shipping_parameter then ship_order with the one method the logistics channel takes. */
   async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
     const raw = isObj(s.orderRaw) ? s.orderRaw : {};
@@ -324,6 +363,15 @@ export class ShopeeAdapter implements PlatformAdapter {
   private async alreadyOrNotReady(store: StoreAccess, s: ShipmentToPush, packageNumber: string | null, why: string): Promise<PushResult> {
     const current = await this.fetchOrder(store, s.orderExternalId);
     const status = current && isObj(current.raw) ? String(current.raw.order_status) : '';
+    // A split order stays READY_TO_SHIP while some of its packages are not arranged [INF]: the package's own
+    // logistics status says whether this one was.
+    const pkg = packageNumber && current && isObj(current.raw) && Array.isArray(current.raw.package_list)
+      ? current.raw.package_list.filter(isObj).find((p) => String(p.package_number) === packageNumber)
+      : undefined;
+    if (pkg && ARRANGED.has(String(pkg.logistics_status)) && !['CANCELLED', 'IN_CANCEL', 'TO_RETURN'].includes(status)) {
+      const tracking = await this.readTracking(store, s.orderExternalId, packageNumber).catch(() => null);
+      return tracking ? { outcome: 'pushed', trackingNumber: tracking, packageNumber } : { outcome: 'awaiting_tracking', packageNumber };
+    }
     if (['UNPAID', 'PENDING', 'INVOICE_PENDING', 'READY_TO_SHIP', 'RETRY_SHIP', ''].includes(status)) throw new NotReadyError(`shopee: ${why} (order ${status || 'not found'})`, { platform: P });
     if (['CANCELLED', 'IN_CANCEL', 'TO_RETURN'].includes(status)) throw new PermanentError(`shopee: order ${s.orderExternalId} is ${status}: ${why}`, { platform: P });
     // Already arranged (by us before a crash, or in Seller Centre): Shopee's number is the one the buyer

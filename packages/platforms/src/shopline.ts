@@ -3,10 +3,11 @@
 // Tokens: merchant-issued (never expire, no refresh) or Developer Center OAuth (refresh on /oauth/token).
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { add, parseCanonicalOrder, sub, times, type CanonicalOrder, type OrderStatus } from '@oms/core';
-import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent, WebhookRequest } from './adapter';
+import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentOfOrder, ShipmentPlan, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent, WebhookRequest } from './adapter';
 import { AuthError, NotReadyError, NotSupportedError, PermanentError, ReauthorizeError, TransientError, WebhookRejectedError } from './errors';
 import { classifyStatus, createHttp, jsonBody, Pacer, send } from './http';
 import { parseIsoWithZone, toUtcLocal } from './time';
+import { planOnePerOrder } from './shipment-plan';
 import { amount, arr, dateOrThrow, isObj, obj, optAmount, optStr, quantity, reqStr, type Obj } from './normalize-util';
 
 const P = 'shopline';
@@ -221,6 +222,15 @@ export class ShoplineAdapter implements PlatformAdapter {
 
   async exchangeCode(store: StoreAccess, params: { code: string; redirectUri: string; query: Record<string, string> }): Promise<TokenSet> {
     return this.token(store, { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri }, 'code');
+  }
+
+  /**
+   * One order delivery with one tracking number per order ([OFF] PATCH /v1/orders/:id tracking_number;
+   * execute_shipment books the one delivery; the `split` endpoint is undocumented): the first shipment is
+   * pushed, later part shipments are recorded, not pushed.
+   */
+  planShipments(_orderRaw: unknown, shipments: ShipmentOfOrder[]): ShipmentPlan[] {
+    return planOnePerOrder(shipments, 'SHOPLINE takes one tracking number per order');
   }
 
   /**

@@ -2,6 +2,7 @@
 // Request objects are strict: an unknown field is a 400 naming it, not silently ignored.
 import { z } from 'zod';
 import { ORDER_STATUSES, PLATFORMS } from '@oms/core';
+import { ShipmentState } from '@oms/db';
 
 export const uuid = z.uuid({ message: 'must be a UUID' });
 export const idParams = z.object({ id: uuid });
@@ -248,7 +249,8 @@ export const retryResult = z.object({ orderId: z.string(), queued: z.boolean(), 
 export const shipmentList = z.strictObject({
   channelId: uuid.optional(),
   orderId: uuid.optional(),
-  state: z.enum(['pending', 'pushing', 'pushed', 'awaiting_tracking', 'blocked', 'failed']).optional(),
+  // Every state the database knows (not_pushed included): the schema's enum is the one list.
+  state: z.enum(ShipmentState).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });

@@ -9,7 +9,7 @@ import type { SandboxContext } from './platforms/common.ts';
 import { sendingRemark } from './platforms/momo.ts';
 import { SHOPEE_STATUS } from './platforms/shopee.ts';
 import { shoplineStatus } from './platforms/shopline.ts';
-import { lineTotal, ORDER_STATUSES, PLATFORMS, touch, type Order, type OrderStatus, type PlatformName, type Store } from './world/model.ts';
+import { lineTotal, ORDER_STATUSES, PLATFORMS, splitPackages, touch, type Order, type OrderStatus, type PlatformName, type Store } from './world/model.ts';
 import { expireAccess, revokeAll } from './world/tokens.ts';
 import { scenarioSchema } from './world/world.ts';
 
@@ -37,6 +37,17 @@ const transitionSchema = selection.extend({ to: z.enum(['paid', 'ready_to_ship',
 const corruptSchema = selection.extend({ kind: z.enum(['missing_items', 'bad_price']).optional() }).strict()
   .refine((b) => (b.count === undefined) !== (b.externalIds === undefined), { message: 'give either count or externalIds', path: ['count'] });
 const createSchema = z.object({ platform, store: z.string().min(1).optional(), count: z.number().int().min(1).max(10_000).default(1) }).strict();
+const splitSchema = z.object({
+  store: z.string().min(1).optional(),
+  externalIds: z.array(z.string().min(1)).min(1).optional(),
+  count: z.number().int().min(1).max(100_000).optional(),
+  /** Packages to deal the lines into round-robin (default 2)... */
+  packages: z.number().int().min(2).max(20).optional(),
+  /** ...or the seller's own grouping of line ids, one list per package (only with one externalId). */
+  groups: z.array(z.array(z.string().min(1)).min(1)).min(2).optional(),
+}).strict()
+  .refine((b) => (b.count === undefined) !== (b.externalIds === undefined), { message: 'give either count or externalIds', path: ['count'] })
+  .refine((b) => !b.groups || (b.externalIds?.length === 1 && b.packages === undefined), { message: 'groups go with exactly one externalId and no packages', path: ['groups'] });
 const tokenSchema = z.object({ platform: z.enum(['shopee', 'cyberbiz', 'shopline']), store: z.string().min(1).optional() }).strict();
 const pushSchema = z.object({
   platform: z.literal('shopee'),
@@ -90,6 +101,8 @@ export function truth(o: Order) {
     lines: o.lines.map((l) => ({ id: l.id, sku: l.sku, name: l.name, qty: l.qty, unitPrice: l.unitPrice, discount: l.discount, total: lineTotal(l), knownSku: l.productId !== 0 })),
     shippingFee: o.shippingFee, discount: o.discount, total: o.total,
     delivery: o.delivery, carrier: o.carrier, trackingNumber: o.trackingNumber, archived: o.archived, corrupt: o.corrupt,
+    // Shopee split orders: each package with its lines and, once arranged, its tracking number.
+    packages: o.packages?.map((pk) => ({ packageNumber: pk.packageNumber, lineIds: pk.lineIds, arranged: pk.arrangedAt !== null, trackingNumber: pk.trackingNumber })) ?? null,
   };
 }
 
@@ -231,6 +244,30 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, idemp
       return { store: o.store.key, externalId: o.externalId, kind: o.corrupt };
     });
     return { corrupted };
+  });
+
+  // The Shopee seller splits orders into packages (Seller Centre): only orders still to ship, of two lines or more.
+  app.post('/_sandbox/shopee/split', async (req, reply) => {
+    const b = parse(splitSchema, req.body, reply);
+    if (!b) return reply;
+    const splittable = (o: Order) => (o.status === 'paid' || o.status === 'ready_to_ship') && o.packages === null && o.lines.length >= 2;
+    const orders = select({ ...b, platform: 'shopee' }, reply, splittable);
+    if (!orders) return reply;
+    const refused = orders.filter((o) => !splittable(o)).map((o) => o.externalId);
+    if (refused.length) return reply.code(400).send({ error: `invalid externalIds: cannot split ${refused.join(', ')}`, issues: [{ field: 'externalIds', message: 'only unsplit orders still to ship, of two lines or more' }] });
+    const now = ctx.now();
+    const split: unknown[] = [];
+    for (const o of orders) {
+      let packages;
+      try {
+        packages = splitPackages(o, { groups: b.groups, count: b.packages });
+      } catch (e) {
+        return reply.code(400).send({ error: `invalid groups: ${(e as Error).message}`, issues: [{ field: 'groups', message: (e as Error).message }] });
+      }
+      touch(o, now, () => (o.packages = packages));
+      split.push(truth(o));
+    }
+    return { split };
   });
 
   for (const [path, fn] of [['expire', expireAccess], ['revoke', revokeAll]] as const) {

@@ -1,7 +1,7 @@
 // Shipments (issue 7, the iDempiere side): completed M_InOut of C_Orders the OMS wrote become oms_shipment
 // rows, each pushed to its platform by a `push-shipment` job. Incremental by M_InOut.Updated from a cursor in
 // oms_cursor; never a full scan. Tracking numbers that a platform assigned are written back to the M_InOut.
-import type { Db } from '@oms/db';
+import type { Db, Prisma } from '@oms/db';
 import type { Logger } from '@oms/logger';
 import type { Queues, PlatformKindName } from '@oms/queue';
 import type { IdempiereClient, IdRecord } from '../client';
@@ -9,6 +9,7 @@ import { fkId } from '../client';
 import { IdempiereError } from '../errors';
 import { f } from '../filter';
 import { recordCalls } from './orders';
+import { readShipmentItems } from './shipment-items';
 
 export const SHIPMENT_CURSOR = 'idempiere-shipments';
 
@@ -76,11 +77,17 @@ export async function pollShipments(ctx: ShipmentContext, opts: { pageSize?: num
     result.seen += res.records.length;
     const erpOrderIds = [...new Set(res.records.map((r) => fkId(r.C_Order_ID)).filter((x): x is number => x !== null))];
     const orders = erpOrderIds.length
-      ? await db.order.findMany({ where: { erpOrderId: { in: erpOrderIds } }, select: { id: true, erpOrderId: true, channelId: true, channel: { select: { name: true, platform: { select: { kind: true } } } } } })
+      ? await db.order.findMany({ where: { erpOrderId: { in: erpOrderIds } }, select: { id: true, erpOrderId: true, channelId: true, normalized: true, channel: { select: { name: true, skuMatch: true, platform: { select: { kind: true } } } } } })
       : [];
     const known = new Set(
       (await db.shipment.findMany({ where: { erpInOutId: { in: res.records.map((r) => r.id) } }, select: { erpInOutId: true } })).map((s) => s.erpInOutId),
     );
+    // What each new shipment carries, matched to its platform order's lines: a platform with packages or line
+    // confirmations pushes each shipment for its own part of the order (see @oms/platforms planShipments).
+    const items = await readShipmentItems(db, client, res.records.flatMap((r) => {
+      const order = orders.find((o) => o.erpOrderId === fkId(r.C_Order_ID));
+      return order && !known.has(r.id) ? [{ inOutId: r.id, order: { channelId: order.channelId, skuMatch: order.channel.skuMatch, normalized: order.normalized } }] : [];
+    }));
     for (const r of res.records) {
       const updated = typeof r.Updated === 'string' ? r.Updated : null;
       if (updated && updated > cursor) cursor = updated;
@@ -104,6 +111,7 @@ export async function pollShipments(ctx: ShipmentContext, opts: { pageSize?: num
           carrier,
           trackingNumber: tracking,
           shippedAt: shippedAt ? new Date(shippedAt) : null,
+          items: (items.get(r.id) ?? []) as unknown as Prisma.InputJsonValue,
           state: reason ? 'blocked' : 'pending',
           reason,
         },

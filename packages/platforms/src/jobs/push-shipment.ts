@@ -2,6 +2,7 @@
 import { DelayedError, type Job } from '@oms/queue';
 import type { Logger } from '@oms/logger';
 import { loadStoreAccess } from '../access';
+import type { ShipmentItem, ShipmentPlan } from '../adapter';
 import { AuthError, NotReadyError, PermanentError, PlatformError, RateLimitedError, ReauthorizeError } from '../errors';
 import { nowOf, type PlatformJobContext } from './context';
 import { refreshChannelToken } from './refresh';
@@ -12,6 +13,8 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
   const shipment = await ctx.db.shipment.findUnique({ where: { id: shipmentId }, include: { order: true } });
   if (!shipment) return { skipped: `shipment ${shipmentId} does not exist` };
   if (shipment.state === 'pushed') return { outcome: 'pushed', already: true };
+  // Decided before (a retry resets the state to pending first): the plan would say the same.
+  if (shipment.state === 'not_pushed') return { outcome: 'not_pushed', already: true };
   const block = async (reason: string) => {
     await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'blocked', reason: reason.slice(0, 2000) } });
     log.warn({ shipmentId, reason }, 'shipment blocked');
@@ -44,15 +47,55 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
     const mapping = await ctx.db.carrierMapping.findUnique({ where: { channelId_erpShipperName: { channelId: shipment.channelId, erpShipperName: shipment.erpShipperName } } });
     carrier = mapping?.platformCarrier ?? carrier;
   }
+
+  // Which part of the order this shipment is on the platform (a package, some lines, the whole order), or
+  // none: a later part shipment where the platform holds one number for that part.
+  let orderRaw: unknown = shipment.order.raw;
+  let plan: ShipmentPlan;
+  try {
+    if (ctx.adapter.orderForShipment) {
+      const read = ctx.adapter.orderForShipment.bind(ctx.adapter);
+      try {
+        orderRaw = (await read(state.store, shipment.order.externalId)) ?? orderRaw;
+      } catch (err) {
+        if (!(err instanceof AuthError)) throw err;
+        const outcome = await refreshChannelToken(ctx, shipment.channelId, { force: true, seenVersion: state.row.tokenVersion, log });
+        if (outcome === 'needs_reauth') throw new ReauthorizeError(err.message);
+        state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
+        orderRaw = (await read(state.store, shipment.order.externalId)) ?? orderRaw;
+      }
+    }
+    plan = await planFor(ctx, shipment, orderRaw);
+  } catch (err) {
+    // Reading the order for the plan failed: as a failed push, without the carrier and number (none was sent).
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof PermanentError) return block(message);
+    if (err instanceof ReauthorizeError) {
+      await ctx.db.channel.update({ where: { id: shipment.channelId }, data: { state: 'needs_reauth', lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) } });
+      return block(`channel needs re-authorization: ${message}`);
+    }
+    const last = !(err instanceof RateLimitedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: last ? 'failed' : 'pending', reason: err instanceof PlatformError ? message : `unexpected: ${message}` } });
+    return rethrowForQueue(ctx, err, job.queueName);
+  }
+  if (plan.action === 'block') return block(plan.reason);
+  if (plan.action === 'not_pushed') {
+    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'not_pushed', carrier, reason: plan.reason.slice(0, 2000) } });
+    log.info({ shipmentId, reason: plan.reason }, 'shipment recorded, not pushed');
+    return { outcome: 'not_pushed', reason: plan.reason };
+  }
   if (!carrier) return block(`no carrier mapping for shipper "${shipment.erpShipperName ?? '(none)'}" on this channel: add it, then retry the shipment`);
 
-  await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushing', carrier, attempts: { increment: 1 } } });
+  const packageNumber = plan.packageNumber ?? shipment.packageNumber;
+  // The package is saved before the call: a push cut off by a crash reads the same package's number back.
+  await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushing', carrier, packageNumber, attempts: { increment: 1 } } });
   const toPush = {
     orderExternalId: shipment.order.externalId,
-    orderRaw: shipment.order.raw,
+    orderRaw,
     carrier,
     trackingNumber: shipment.trackingNumber,
-    packageNumber: shipment.packageNumber,
+    packageNumber,
+    lineIds: plan.lineIds,
     shippedAt: shipment.shippedAt ?? nowOf(ctx),
   };
   try {
@@ -67,9 +110,9 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
       result = await ctx.adapter.pushShipment(state.store, toPush);
     }
     if (result.outcome === 'pushed') {
-      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushed', trackingNumber: result.trackingNumber ?? shipment.trackingNumber, packageNumber: result.packageNumber ?? shipment.packageNumber, pushedAt: nowOf(ctx), reason: null } });
+      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushed', trackingNumber: result.trackingNumber ?? shipment.trackingNumber, packageNumber: result.packageNumber ?? packageNumber, pushedAt: nowOf(ctx), reason: null } });
     } else {
-      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'awaiting_tracking', packageNumber: result.packageNumber ?? shipment.packageNumber, pushedAt: nowOf(ctx), reason: 'the platform assigns the tracking number; it is read back later' } });
+      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'awaiting_tracking', packageNumber: result.packageNumber ?? packageNumber, pushedAt: nowOf(ctx), reason: 'the platform assigns the tracking number; it is read back later' } });
     }
     log.info({ shipmentId, outcome: result.outcome }, 'shipment pushed');
     await rereadOrder(ctx, shipment.channelId, shipment.order.externalId);
@@ -98,4 +141,21 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
  */
 async function rereadOrder(ctx: PlatformJobContext, channelId: string, externalId: string): Promise<void> {
   await ctx.queues.add('fetchOrder', { channelId, externalId }, { platform: ctx.kind });
+}
+
+/**
+ * The plan of one shipment: the adapter plans every shipment of the order, in the order they were recorded
+ * (poll-shipments records them one at a time, oldest M_InOut first), so every push of the order agrees.
+ */
+async function planFor(ctx: PlatformJobContext, shipment: { id: string; orderId: string }, orderRaw: unknown): Promise<ShipmentPlan> {
+  const all = await ctx.db.shipment.findMany({
+    where: { orderId: shipment.orderId },
+    orderBy: [{ createdAt: 'asc' }, { erpInOutId: 'asc' }],
+    select: { id: true, erpInOutId: true, erpDocumentNo: true, items: true },
+  });
+  const plans = ctx.adapter.planShipments(
+    orderRaw,
+    all.map((s) => ({ id: s.id, label: s.erpDocumentNo ?? `M_InOut ${s.erpInOutId}`, items: Array.isArray(s.items) ? (s.items as unknown as ShipmentItem[]) : null })),
+  );
+  return plans[all.findIndex((s) => s.id === shipment.id)]!;
 }

@@ -672,6 +672,31 @@ describe('shipments (M_InOut) and control routes', () => {
     expect((await rest('PUT', `/models/c_order/${o.body.id}`, { token, body: { 'doc-action': 'RE' } })).status).toBe(500);
   });
 
+  it('ships part of an order (products by Value, quantities), then the rest as a second M_InOut', async () => {
+    const o = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-SHIP-PART'), 'doc-action': 'CO' } });
+    expect(o.status, o.text).toBe(201);
+    const products = ((await ctrl('GET', '/orders')).body as any[]).find((x) => x.poReference === 'PO-SHIP-PART').lines.filter((l: any) => l.productValue);
+    const [first, second] = products;
+    // Part of the first product only.
+    const part = await ctrl('POST', '/ship', { orderId: o.body.id, shipper: '新竹物流', trackingNo: 'P-1', lines: [{ product: first.productValue, qty: 1 }] });
+    expect(part.status, part.text).toBe(201);
+    expect(part.body.M_InOutLine.map((l: any) => [l.M_Product_ID.id, l.MovementQty])).toEqual([[first.productId, 1]]);
+    // More than is left, or a product not on the order: refused.
+    expect((await ctrl('POST', '/ship', { orderId: o.body.id, shipper: '新竹物流', trackingNo: 'P-X', lines: [{ product: first.productValue, qty: 99 }] })).status).toBe(400);
+    expect((await ctrl('POST', '/ship', { orderId: o.body.id, shipper: '新竹物流', trackingNo: 'P-X', lines: [{ product: 'NO-SUCH-SKU' }] })).status).toBe(400);
+    // The rest: everything left of both products.
+    const rest2 = await ctrl('POST', '/ship', { orderId: o.body.id, shipper: '黑貓宅急便', trackingNo: 'P-2' });
+    expect(rest2.status, rest2.text).toBe(201);
+    expect(rest2.body.M_InOutLine.map((l: any) => [l.M_Product_ID.id, l.MovementQty])).toEqual([[first.productId, first.qtyOrdered - 1], [second.productId, second.qtyOrdered]]);
+    const mine = ((await ctrl('GET', '/orders')).body as any[]).find((x) => x.poReference === 'PO-SHIP-PART');
+    expect(mine.shipments.map((x: any) => x.trackingNo)).toEqual(['P-1', 'P-2']);
+    expect(mine.lines.filter((l: any) => l.productValue).every((l: any) => l.qtyDelivered === l.qtyOrdered)).toBe(true);
+    // Its lines are readable for the OMS (M_InOutLine by M_InOut_ID).
+    const lines = await rest('GET', `/models/m_inoutline?$filter=${enc(`M_InOut_ID in (${part.body.id},${rest2.body.id})`)}&$select=M_InOut_ID,M_Product_ID,MovementQty`, { token });
+    expect(lines.status, lines.text).toBe(200);
+    expect(lines.body.records).toHaveLength(3);
+  });
+
   it('credentials and summary for the state endpoint', async () => {
     expect(sandbox.credentials()).toEqual({ userName: 'GardenAdmin', password: 'GardenAdmin', clientId: 11, roleId: 102, organizationId: 11, warehouseId: 103, language: 'en_US' });
     const s = (await ctrl('GET', '/summary')).body;

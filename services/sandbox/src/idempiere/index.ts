@@ -10,7 +10,7 @@
 //   idempiere.setFaults({ latencyMs, jitterMs, errorRate, downForMs, processingMsPerOrder, lostReplyRate }) / clearFaults()
 //   idempiere.reset()        -> back to the seed (login sessions survive; write log cleared)
 //   idempiere.configure({ tokenExpiresInSeconds, refreshTokenExpiresInSeconds, poReferenceLength })
-//   idempiere.ship({ orderId | documentNo | poReference, shipper, trackingNo, complete?, movementDate? })
+//   idempiere.ship({ orderId | documentNo | poReference, shipper, trackingNo, complete?, movementDate?, lines? })
 // Control routes: POST /ship, GET /orders, GET /writes, POST /reset, POST /config, POST|DELETE /faults,
 // GET /summary, GET /credentials — all under /_sandbox/idempiere.
 //
@@ -86,6 +86,11 @@ export interface ShipRequest {
   complete?: boolean;
   /** yyyy-MM-dd, default today */
   movementDate?: string;
+  /**
+   * A part shipment: only these products (M_Product Value or id), each `qty` (default: all that is left of it).
+   * Without it everything left to ship goes.
+   */
+  lines?: { product: string | number; qty?: number }[];
 }
 
 export interface IdempiereConfig {
@@ -521,7 +526,25 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
       // Product lines are shipped; charge lines (freight, discounts) only when the order has no product at all.
       const all = store.children('C_OrderLine', order.C_Order_ID as number);
       const shippable = all.some((l) => l.M_Product_ID) ? all.filter((l) => l.M_Product_ID) : all;
-      const toShip = shippable.filter((l) => Number(l.QtyOrdered ?? 0) - Number(l.QtyDelivered ?? 0) > 0);
+      const leftOf = (l: Row) => Number(l.QtyOrdered ?? 0) - Number(l.QtyDelivered ?? 0);
+      let toShip = shippable.filter((l) => leftOf(l) > 0).map((l) => ({ line: l, qty: leftOf(l) }));
+      if (req.lines) {
+        // A part shipment: the asked quantity of each product, taken from its order lines in turn.
+        const picked: { line: Row; qty: number }[] = [];
+        for (const want of req.lines) {
+          const productId = /^\d+$/.test(String(want.product)) ? Number(want.product) : [...store.all('M_Product')].find((p) => p.Value === want.product)?.M_Product_ID;
+          const candidates = toShip.filter((t) => t.line.M_Product_ID === productId);
+          if (candidates.length === 0) throw validation(`Order ${String(order.DocumentNo)} has no ${String(want.product)} left to ship`);
+          let rest = want.qty ?? candidates.reduce((n, t) => n + t.qty, 0);
+          for (const t of candidates) {
+            const q = Math.min(rest, t.qty);
+            if (q > 0) picked.push({ line: t.line, qty: q });
+            rest -= q;
+          }
+          if (rest > 0) throw validation(`Order ${String(order.DocumentNo)} has less than ${want.qty} of ${String(want.product)} left to ship`);
+        }
+        toShip = picked;
+      }
       if (toShip.length === 0) throw validation(`Order ${String(order.DocumentNo)} has nothing left to ship`);
       const ctx: LoginContext = {
         clientId: order.AD_Client_ID as number,
@@ -537,10 +560,7 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
         M_Shipper_ID: shipperId,
         TrackingNo: req.trackingNo ?? null,
         DeliveryViaRule: 'S',
-        M_InOutLine: toShip.map((l) => {
-          const q = Number(l.QtyOrdered ?? 0) - Number(l.QtyDelivered ?? 0);
-          return { C_OrderLine_ID: l.C_OrderLine_ID, M_Product_ID: l.M_Product_ID ?? null, C_Charge_ID: l.C_Charge_ID ?? null, QtyEntered: q, MovementQty: q };
-        }),
+        M_InOutLine: toShip.map(({ line: l, qty: q }) => ({ C_OrderLine_ID: l.C_OrderLine_ID, M_Product_ID: l.M_Product_ID ?? null, C_Charge_ID: l.C_Charge_ID ?? null, QtyEntered: q, MovementQty: q })),
       };
       if (req.movementDate) body.MovementDate = req.movementDate;
       if (req.complete !== false) body['doc-action'] = 'CO';

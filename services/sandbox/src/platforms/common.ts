@@ -36,13 +36,26 @@ export function intParam(v: string | undefined): number | null {
   return /^-?\d+$/.test(v) ? Number(v) : NaN;
 }
 
-export function recordShipment(p: PlatformState, o: Order, fields: { carrier: string; trackingNumber: string | null; method: string }, ok: boolean, now: number): Shipment {
-  const key = `${o.store.key}|${o.externalId}`;
+/**
+ * Records an attempt at a shipment of an order. `part` names one of several shipments of the order (a Shopee
+ * package, a Cyberbiz fulfillment by its line items, momo rows by their slip number): each part is its own
+ * record, so "once each" holds per part.
+ */
+export function recordShipment(
+  p: PlatformState,
+  o: Order,
+  fields: { carrier: string; trackingNumber: string | null; method: string },
+  ok: boolean,
+  now: number,
+  part?: { key: string; packageNumber?: string; lineIds?: string[] },
+): Shipment {
+  const key = `${o.store.key}|${o.externalId}${part ? `|${part.key}` : ''}`;
   let s = p.shipments.get(key);
   if (!s) {
-    s = { platform: p.name, store: o.store.key, orderExternalId: o.externalId, ...fields, confirmations: 0, attempts: 0, at: now };
+    s = { platform: p.name, store: o.store.key, orderExternalId: o.externalId, ...(part?.packageNumber ? { packageNumber: part.packageNumber } : {}), ...fields, confirmations: 0, attempts: 0, at: now };
     p.shipments.set(key, s);
   }
+  if (ok && part?.lineIds) s.lineIds = part.lineIds;
   s.attempts++;
   if (ok) {
     s.confirmations++;

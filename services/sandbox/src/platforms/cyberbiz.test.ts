@@ -151,6 +151,28 @@ describe('cyberbiz fulfillments', () => {
   });
 });
 
+describe('cyberbiz part fulfillments', () => {
+  it('an order takes one fulfillment per part shipment, each with its line items; a line fulfilled once', async () => {
+    const st = stores[0]!;
+    const truth = await truthOrders(s, 'cyberbiz', st.shop_domain);
+    const paid = truth.find((o) => o.status === 'paid' && o.lines.length >= 2 && o.lines.every((l) => l.knownSku))!;
+    const post = (body: unknown) => json(`${s.urls.cyberbiz}/v1/orders/${paid.externalId}/fulfillments/custom_shipping`, { json: body, headers: { authorization: `Bearer ${st.access_token}` } });
+    const [first, ...rest] = paid.lines.map((l) => Number(l.id));
+    expect((await post({ line_item_ids: [first], tracking_number: 'PART-1', tracking_company: 'ezcat' })).status).toBe(200);
+    const between = await get(`/v1/orders/${paid.externalId}`, st.access_token);
+    expect(between.body.statuses.fulfillment_status).not.toBe('fulfilled');
+    expect((await post({ line_item_ids: [first], tracking_number: 'PART-X', tracking_company: 'hct' })).body.error).toContain('商品已出貨');
+    expect((await post({ line_item_ids: rest, tracking_number: 'PART-2', tracking_company: 'hct' })).status).toBe(200);
+    expect((await get(`/v1/orders/${paid.externalId}/fulfillments`, st.access_token)).body.map((f: any) => f.tracking_number)).toEqual(['PART-1', 'PART-2']);
+    expect((await get(`/v1/orders/${paid.externalId}`, st.access_token)).body.statuses.fulfillment_status).toBe('fulfilled');
+    const ships = (await control(s, '/_sandbox/shipments?platform=cyberbiz')).body.shipments.filter((x: any) => x.orderExternalId === paid.externalId && x.confirmations > 0);
+    expect(ships.map((x: any) => [x.trackingNumber, x.carrier, x.confirmations, x.lineIds])).toEqual([
+      ['PART-1', 'ezcat', 1, [String(first)]],
+      ['PART-2', 'hct', 1, rest.map(String)],
+    ]);
+  });
+});
+
 describe('cyberbiz support_shipping', () => {
   it('answers 202 with the number pending; GET fulfillments shows it assigned', async () => {
     const st = stores[0]!; // store 2's token was expired by the token tests

@@ -167,8 +167,10 @@ export async function registerCyberbiz(app: FastifyInstance, ctx: SandboxContext
         for (const f of pending) f.number = `${f.id}${String(o.uid).padStart(4, '0').slice(-4)}`;
         o.trackingNumber ??= pending[0]!.number;
       });
-      const s = p.shipments.get(`${o.store.key}|${o.externalId}`);
-      if (s && !s.trackingNumber) s.trackingNumber = pending[0]!.number;
+      for (const f of pending) {
+        const s = p.shipments.get(`${o.store.key}|${o.externalId}|${fulfillmentKey(f.lineIds)}`);
+        if (s && !s.trackingNumber) s.trackingNumber = f.number;
+      }
     }
     return o.fulfillments.map((f) => renderFulfillment(o, f));
   });
@@ -202,7 +204,8 @@ export async function registerCyberbiz(app: FastifyInstance, ctx: SandboxContext
     else if (ids.some((id) => shipped.has(id))) errors.push('商品已出貨');
     if (o.status === 'cancelled' || o.status === 'returned') errors.push('訂單已取消');
     else if (o.status === 'unpaid') errors.push('訂單尚未付款');
-    const record = (okay: boolean) => recordShipment(p, o, { carrier: company, trackingNumber: tracking || null, method: kind }, okay, ctx.now());
+    // Each fulfillment is its own shipment (an order takes several): one record per set of line items.
+    const record = (okay: boolean) => recordShipment(p, o, { carrier: company, trackingNumber: tracking || null, method: kind }, okay, ctx.now(), { key: fulfillmentKey(ids ?? []), lineIds: ids ?? undefined });
     if (errors.length) {
       record(false);
       return reply.code(422).send({ error: errors });
@@ -330,4 +333,9 @@ function renderOrder(o: Order, inList: boolean): Record<string, unknown> {
   };
   if (o.corrupt === 'missing_items') out.line_items = null;
   return out;
+}
+
+/** A fulfillment's identity in the shipment records: its line items. */
+function fulfillmentKey(lineIds: string[]): string {
+  return [...lineIds].sort().join(',');
 }

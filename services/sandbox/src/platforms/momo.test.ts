@@ -98,6 +98,32 @@ describe('momo SCM', () => {
     expect(state.shipmentsReceived).toBe(1);
   });
 
+  it('unsendCompanyConfirm: rows of one order shipped apart keep their own slip numbers, one shipment per slip', async () => {
+    const to = Date.now();
+    const from = to - 40 * 86400_000;
+    const rows = decrypt((await post({ doAction: 'unsendCompanyQuery', loginInfo: login, sendInfo: unsendInfo(from, to) })).body.dataList, login.entpPwd);
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.completeOrderNo.split('-')[0], (counts.get(r.completeOrderNo.split('-')[0]) ?? 0) + 1);
+    const orderNo = [...counts].find(([, n]) => n >= 2)![0];
+    const mine = rows.filter((r: any) => r.completeOrderNo.startsWith(`${orderNo}-`));
+    const confirm = (r: any, slip: string) => ({ completeOrderNo: r.completeOrderNo, remark5VStr: '已配送', delyGbStr: '新竹貨運', slipNo: slip, msgNote: '' });
+    expect((await post({ doAction: 'unsendCompanyConfirm', loginInfo: login, sendInfoList: [confirm(mine[0], 'SLIP-A')] })).body.resultInfo.confirmOkCnt).toBe(1);
+    expect((await truthOrders(s, 'momo', login.entpCode)).find((o) => o.externalId === orderNo)!.status).toBe('paid');
+    expect((await post({ doAction: 'unsendCompanyConfirm', loginInfo: login, sendInfoList: mine.slice(1).map((r: any) => confirm(r, 'SLIP-B')) })).body.resultInfo.confirmOkCnt).toBe(mine.length - 1);
+    expect((await truthOrders(s, 'momo', login.entpCode)).find((o) => o.externalId === orderNo)!.status).toBe('shipped');
+
+    const f = taipei(from);
+    const t = taipei(to + 60_000);
+    const sending = await post({ doAction: 'sendingCompanyQuery', loginInfo: login, sendInfo: { fromDate: f.date, fromHour: f.hh, fromMinute: f.mm, toDate: t.date, toHour: t.hh, toMinute: t.mm, status: '2' } });
+    const slips = sending.body.dataList.filter((x: any) => x.completeOrderNo.startsWith(`${orderNo}-`)).map((x: any) => [x.completeOrderNo, x.slip_no]);
+    expect(slips).toEqual(mine.map((r: any, i: number) => [r.completeOrderNo, i === 0 ? 'SLIP-A' : 'SLIP-B']));
+    const ships = (await control(s, '/_sandbox/shipments?platform=momo')).body.shipments.filter((x: any) => x.orderExternalId === orderNo && x.confirmations > 0);
+    expect(ships.map((x: any) => [x.trackingNumber, x.confirmations, x.lineIds])).toEqual([
+      ['SLIP-A', 1, [mine[0].completeOrderNo]],
+      ['SLIP-B', 1, mine.slice(1).map((r: any) => r.completeOrderNo)],
+    ]);
+  });
+
   it('stopSendingQuery lists every intercept without a window; recoverCompanyQuery returns over a window; both encrypted', async () => {
     const to = Date.now();
     const truth = await truthOrders(s, 'momo', login.entpCode);

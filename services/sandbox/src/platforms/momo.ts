@@ -137,7 +137,7 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
       for (const l of o.lines) {
         if (!o.sentRows.has(l.id)) continue;
         rows.push({
-          itemNo: String(++itemNo), slip_i_no: l.id, slip_no: o.trackingNumber ?? '', completeOrderNo: l.id, remark5_vStr: sendingRemark(o), msg_note: '',
+          itemNo: String(++itemNo), slip_i_no: l.id, slip_no: o.rowSlips?.get(l.id) ?? o.trackingNumber ?? '', completeOrderNo: l.id, remark5_vStr: sendingRemark(o), msg_note: '',
           scm_dely_date: o.shippedAt ? momoDateTime(o.shippedAt) : '', dely_hope_date: '', order_gb_str: '一般', goods_code: String(7_000_000 + l.productId),
           entp_goods_no: l.sku, goods_name: l.name, goodsdt_code: '001', goodsdt_info: '無', syslast: String(l.qty),
           cust_name_mask: maskName(o.buyer.name), receiver_mask: maskName(o.buyer.name),
@@ -227,7 +227,8 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
       }
       const carrier = String(row.delyGbStr ?? '');
       const slip = String(row.slipNo ?? '').trim();
-      const record = (okay: boolean) => recordShipment(p, o, { carrier, trackingNumber: slip || null, method: 'unsendCompanyConfirm' }, okay, now);
+      // Rows confirmed with one slip number are one shipment; another slip number is another (a part shipment).
+      const record = (okay: boolean) => recordShipment(p, o, { carrier, trackingNumber: slip || null, method: 'unsendCompanyConfirm' }, okay, now, { key: slip, lineIds: [...(o.rowSlips ?? new Map()).entries()].filter(([, v]) => v === slip).map(([k]) => k) });
       if (o.status === 'cancelled' || o.status === 'returned') {
         record(false);
         failRow('訂單已取消');
@@ -241,17 +242,23 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
         record(false);
         failRow('slipNo 為必填');
       } else {
+        const firstOfSlip = ![...(o.rowSlips?.values() ?? [])].includes(slip);
         touch(o, now, () => {
           o.sentRows.add(line.id);
-          o.trackingNumber = slip;
+          (o.rowSlips ??= new Map()).set(line.id, slip);
+          o.trackingNumber ??= slip;
           o.carrier = carrier;
           if (o.lines.every((l) => o.sentRows.has(l.id))) {
             o.status = 'shipped';
             o.shippedAt = now;
           }
         });
-        // One shipment per order: confirming its other rows in the same call is not a second shipment.
-        if (o.lines.filter((l) => o.sentRows.has(l.id)).length === 1) record(true);
+        // One shipment per slip number: confirming more rows with it is not a second shipment.
+        if (firstOfSlip) record(true);
+        else {
+          const rec = p.shipments.get(`${store.key}|${o.externalId}|${slip}`);
+          if (rec) rec.lineIds = [...o.rowSlips!.entries()].filter(([, v]) => v === slip).map(([k]) => k);
+        }
         result.confirmOkCnt++;
         result.confirmOkList.push({ completeOrderNo: no });
       }

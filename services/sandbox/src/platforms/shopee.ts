@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { installFaults } from '../http/faults.ts';
-import { touch, type Order, type OrderStatus, type Store } from '../world/model.ts';
+import { touch, type Order, type OrderStatus, type ShopeePackage, type Store } from '../world/model.ts';
 import { checkAccess, issueCode, issueTokens, useCode, useRefresh } from '../world/tokens.ts';
 import { authorizePage, cached, html, intParam, joinJson, query, sendJson, recordShipment, withParams, type SandboxContext } from './common.ts';
 
@@ -210,7 +210,9 @@ export async function registerShopee(app: FastifyInstance, ctx: SandboxContext):
         more = true;
         break;
       }
-      list.push({ order_sn: o.externalId, package_number: o.packageNumber });
+      // A split order lists each package still to arrange (an order never straddles two pages here).
+      if (o.packages) for (const pk of o.packages.filter((x) => x.arrangedAt === null)) list.push({ order_sn: o.externalId, package_number: pk.packageNumber });
+      else list.push({ order_sn: o.externalId, package_number: o.packageNumber });
       last = o;
     }
     return ok(reply, { more, next_cursor: more && last ? encodeCursor(last.createdAt, last.uid) : '', order_list: list });
@@ -219,9 +221,9 @@ export async function registerShopee(app: FastifyInstance, ctx: SandboxContext):
   // ---- Logistics
   app.get('/api/v2/logistics/get_shipping_parameter', guard('shop', ({ store, q, reply }) => {
     const o = order(store, q.order_sn);
-    checkPackage(o, q.package_number);
+    const pk = checkPackage(o, q.package_number, 'logistics.package_number_not_exist');
     if (o.status === 'cancelled') throw new Refused('error_status', 'The order has been cancelled.');
-    if (SHOPEE_STATUS[o.status] !== 'READY_TO_SHIP') throw new Refused('error_param', 'Shipping parameters can only be obtained when package is ready to be shipped');
+    if (SHOPEE_STATUS[o.status] !== 'READY_TO_SHIP' || pk?.arrangedAt) throw new Refused('error_param', 'Shipping parameters can only be obtained when package is ready to be shipped');
     return ok(reply, shippingParameter(o));
   }));
 
@@ -229,13 +231,16 @@ export async function registerShopee(app: FastifyInstance, ctx: SandboxContext):
     const b = (req.body ?? {}) as Record<string, unknown>;
     if (typeof b.order_sn !== 'string' || !b.order_sn) throw new Refused('error_param', 'order_sn is required.');
     const o = order(store, b.order_sn);
-    const ship = (okay: boolean, trackingNumber: string | null = null) => recordShipment(p, o, { carrier: o.carrier, trackingNumber, method: o.delivery }, okay, ctx.now());
+    const packageNumber = typeof b.package_number === 'string' && b.package_number ? b.package_number : undefined;
+    // A split order's shipments are per package: one record each.
+    const part = o.packages && packageNumber ? { key: packageNumber, packageNumber } : undefined;
+    const ship = (okay: boolean, trackingNumber: string | null = null) => recordShipment(p, o, { carrier: o.carrier, trackingNumber, method: o.delivery }, okay, ctx.now(), part);
     try {
-      checkPackage(o, typeof b.package_number === 'string' ? b.package_number : undefined);
+      const pk = checkPackage(o, packageNumber, 'logistics.ship_order_need_pacakge_number');
       const methods = (['pickup', 'dropoff', 'non_integrated'] as const).filter((m) => b[m] !== undefined && b[m] !== null);
       if (methods.length > 1) throw new Refused('logistics.ship_order_only_support_one_type', 'Only one of pickup, dropoff and non_integrated can be given.');
       if (o.status === 'cancelled') throw new Refused('error_status', 'The order has been cancelled.');
-      if (['processed', 'shipped', 'completed', 'returned'].includes(o.status)) throw new Refused('logistics.package_already_shipped', 'The package has already been shipped.');
+      if (['processed', 'shipped', 'completed', 'returned'].includes(o.status) || pk?.arrangedAt) throw new Refused('logistics.package_already_shipped', 'The package has already been shipped.');
       if (o.status === 'unpaid') throw new Refused('logistics.ship_order_not_ready_to_ship', 'The order is not ready to ship.');
       const method = methods[0];
       if (!method) throw new Refused('error_param', 'One of pickup, dropoff or non_integrated is required.');
@@ -251,12 +256,23 @@ export async function registerShopee(app: FastifyInstance, ctx: SandboxContext):
         tracking = info.tracking_number.trim();
       }
       const now = ctx.now();
+      // Integrated channels: the 3PL assigns the number; the first get_tracking_number call sees none yet.
+      const assigned = (suffix: string) => tracking ?? `TW${String(now).slice(-8)}${o.uid.toString().padStart(4, '0').slice(-4)}${suffix}`;
       touch(o, now, () => {
+        if (pk) {
+          pk.arrangedAt = now;
+          pk.trackingNumber = assigned(String(o.packages!.indexOf(pk)));
+          pk.trackingPolls = tracking ? 1 : 0;
+          // The order moves on once every package is arranged; until then it stays READY_TO_SHIP [INF].
+          if (!o.packages!.every((x) => x.arrangedAt !== null)) return;
+          o.trackingNumber = o.packages![0]!.trackingNumber;
+          o.trackingPolls = 1;
+        } else {
+          o.trackingNumber = assigned('');
+          o.trackingPolls = tracking ? 1 : 0;
+        }
         o.status = 'processed';
         o.shippedAt = now;
-        // Integrated channels: the 3PL assigns the number; the first get_tracking_number call sees none yet.
-        o.trackingNumber = tracking ?? `TW${String(now).slice(-8)}${o.uid.toString().padStart(4, '0').slice(-4)}`;
-        o.trackingPolls = tracking ? 1 : 0;
       });
       ship(true, tracking);
       return ok(reply);
@@ -268,15 +284,16 @@ export async function registerShopee(app: FastifyInstance, ctx: SandboxContext):
 
   app.get('/api/v2/logistics/get_tracking_number', guard('shop', ({ store, q, reply }) => {
     const o = order(store, q.order_sn);
-    checkPackage(o, q.package_number);
-    if (!o.trackingNumber) throw new Refused('logistics.error_status', 'The shipment of this order has not been arranged.');
-    if (o.trackingPolls === 0) {
-      o.trackingPolls++;
+    const pk = checkPackage(o, q.package_number, 'logistics.package_number_not_exist');
+    const holder = pk ?? o;
+    if (!holder.trackingNumber) throw new Refused('logistics.error_status', 'The shipment of this order has not been arranged.');
+    if (holder.trackingPolls === 0) {
+      holder.trackingPolls++;
       return ok(reply, { tracking_number: '', hint: 'The tracking number is being generated, please try again later.' });
     }
-    const s = p.shipments.get(`${store.key}|${o.externalId}`);
-    if (s && !s.trackingNumber) s.trackingNumber = o.trackingNumber;
-    return ok(reply, { tracking_number: o.trackingNumber });
+    const s = p.shipments.get(`${store.key}|${o.externalId}${pk ? `|${pk.packageNumber}` : ''}`);
+    if (s && !s.trackingNumber) s.trackingNumber = holder.trackingNumber;
+    return ok(reply, { tracking_number: holder.trackingNumber });
   }));
 
   app.setNotFoundHandler((req, reply) => shopeeError(reply, 'error_not_found', `No API matched ${req.method} ${req.url.split('?')[0]}.`));
@@ -288,8 +305,27 @@ export async function registerShopee(app: FastifyInstance, ctx: SandboxContext):
   });
 }
 
-function checkPackage(o: Order, packageNumber: string | undefined): void {
+/**
+ * The package a logistics call is about. A split order needs package_number on every call ([OFF]: else
+ * logistics.package_number_not_exist / logistics.ship_order_need_pacakge_number, sic); an order of one package
+ * takes its own number or none.
+ */
+function checkPackage(o: Order, packageNumber: string | undefined, missing: string): ShopeePackage | null {
+  if (o.packages) {
+    if (!packageNumber) throw new Refused(missing, `Order ${o.externalId} is split into ${o.packages.length} packages: package_number is required.`);
+    const pk = o.packages.find((x) => x.packageNumber === packageNumber);
+    if (!pk) throw new Refused('logistics.package_number_not_exist', 'The package_number does not exist.');
+    return pk;
+  }
   if (packageNumber && packageNumber !== o.packageNumber) throw new Refused('logistics.package_number_not_exist', 'The package_number does not exist.');
+  return null;
+}
+
+/** A package's logistics status, from its own arrangement and the order's life. */
+function packageStatus(o: Order, arranged: boolean): string {
+  if (o.status === 'cancelled') return 'LOGISTICS_REQUEST_CANCELED';
+  if (o.shippedAt && o.status !== 'processed') return o.completedAt ? 'LOGISTICS_DELIVERY_DONE' : 'LOGISTICS_PICKUP_DONE';
+  return arranged ? 'LOGISTICS_REQUEST_CREATED' : 'LOGISTICS_READY';
 }
 
 function encodeCursor(t: number, uid: number): string {
@@ -365,19 +401,23 @@ function renderDetail(o: Order, f: Set<string>): Record<string, unknown> {
   opt('pay_time', () => s(o.paidAt));
   opt('dropshipper', () => '');
   opt('dropshipper_phone', () => '');
-  opt('split_up', () => false);
+  opt('split_up', () => o.packages !== null);
   opt('buyer_cancel_reason', () => '');
   opt('cancel_by', () => (o.status === 'cancelled' ? 'buyer' : ''));
   opt('cancel_reason', () => (o.status === 'cancelled' ? 'Change of mind' : ''));
   opt('fulfillment_flag', () => 'fulfilled_by_local_seller');
   opt('pickup_done_time', () => (o.status === 'shipped' || o.status === 'completed' || o.status === 'returned' ? s(o.shippedAt) : 0));
-  opt('package_list', () => [{
-    package_number: o.packageNumber,
-    logistics_status: o.status === 'processed' ? 'LOGISTICS_REQUEST_CREATED' : o.shippedAt ? (o.completedAt ? 'LOGISTICS_DELIVERY_DONE' : 'LOGISTICS_PICKUP_DONE') : o.status === 'cancelled' ? 'LOGISTICS_REQUEST_CANCELED' : 'LOGISTICS_READY',
+  const packageOf = (packageNumber: string, lines: typeof o.lines, arranged: boolean) => ({
+    package_number: packageNumber,
+    logistics_status: packageStatus(o, arranged),
     logistics_channel_id: o.delivery === 'pickup' ? 30001 : o.delivery === 'dropoff' ? 30005 : 39999,
     shipping_carrier: o.carrier, allow_self_design_awb: false,
-    item_list: o.lines.map((l) => ({ item_id: 800_000_000 + l.productId, model_id: l.variation ? 900_000_000 + l.productId : 0, model_quantity: l.qty, order_item_id: Number(l.id), promotion_group_id: 0 })),
-  }]);
+    item_list: lines.map((l) => ({ item_id: 800_000_000 + l.productId, model_id: l.variation ? 900_000_000 + l.productId : 0, model_quantity: l.qty, order_item_id: Number(l.id), promotion_group_id: 0 })),
+    group_shipment_id: 0,
+  });
+  opt('package_list', () => o.packages
+    ? o.packages.map((pk) => packageOf(pk.packageNumber, o.lines.filter((l) => pk.lineIds.includes(l.id)), pk.arrangedAt !== null))
+    : [packageOf(o.packageNumber, o.lines, o.status === 'processed')]);
   opt('shipping_carrier', () => o.carrier);
   opt('payment_method', () => o.paymentMethod);
   // total_amount is present only after payment (COD orders owe it on delivery, so they carry it).

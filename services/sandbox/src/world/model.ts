@@ -35,6 +35,10 @@ export interface Shipment {
   platform: PlatformName;
   store: string;
   orderExternalId: string;
+  /** Shopee: the package of a split order this shipment is for. */
+  packageNumber?: string;
+  /** Cyberbiz fulfillment line items / momo rows this shipment confirmed (absent: the whole order). */
+  lineIds?: string[];
   carrier: string;
   trackingNumber: string | null;
   method: string;
@@ -79,6 +83,11 @@ export interface Order {
   corrupt: CorruptKind | null;
   /** Arranged shipment as the platform knows it. */
   packageNumber: string;
+  /**
+   * Shopee: the packages of an order the seller split (Seller Centre "split order"; scenario shopeeSplitShare or
+   * control /_sandbox/shopee/split); null for an order of one package. Each logistics call then names one.
+   */
+  packages: ShopeePackage[] | null;
   trackingNumber: string | null;
   trackingUrl?: string;
   /** Shopee: the 3PL number is not visible at the first poll after arrangement. */
@@ -86,8 +95,38 @@ export interface Order {
   fulfillments: { id: number; company: string; number: string; lineIds: string[]; at: number }[];
   /** momo: rows (lines) confirmed as shipped. */
   sentRows: Set<string>;
+  /** momo: the slip number each row was confirmed with (rows of one order may ship apart). */
+  rowSlips?: Map<string, string>;
   /** Rendered JSON (UTF-8) per view, dropped on any change. */
   cache: Map<string, Buffer>;
+}
+
+export interface ShopeePackage {
+  packageNumber: string;
+  /** Order lines (OrderLine.id) in the package, whole lines. */
+  lineIds: string[];
+  /** Set by ship_order (or when the order ships as a whole): the package is arranged. */
+  arrangedAt: number | null;
+  trackingNumber: string | null;
+  /** As Order.trackingPolls, per package. */
+  trackingPolls: number;
+}
+
+/**
+ * The seller splits an order into packages: `groups` of line ids (every line exactly once, at least two
+ * groups), or the lines dealt round-robin into `count` packages. Package numbers follow the order's own.
+ */
+export function splitPackages(o: Order, opts: { groups?: string[][]; count?: number }): ShopeePackage[] {
+  const ids = o.lines.map((l) => l.id);
+  let groups = opts.groups;
+  if (!groups) {
+    const n = Math.min(opts.count ?? 2, ids.length);
+    groups = Array.from({ length: n }, (_, g) => ids.filter((_, i) => i % n === g));
+  }
+  const seen = groups.flat();
+  if (groups.length < 2 || groups.some((g) => g.length === 0)) throw new Error('a split needs at least two packages, none empty');
+  if (seen.length !== ids.length || ids.some((id) => !seen.includes(id))) throw new Error(`every line must be in exactly one package (lines ${ids.join(', ')})`);
+  return groups.map((lineIds, i) => ({ packageNumber: `${o.packageNumber}${String.fromCharCode(65 + i)}`, lineIds, arrangedAt: null, trackingNumber: null, trackingPolls: 0 }));
 }
 
 export interface Grant {

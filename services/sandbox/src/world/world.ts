@@ -6,7 +6,7 @@ import { address, person, Rng } from './random.ts';
 import { taipeiCompactDate } from './time.ts';
 import { cryptoHex, issueTokens, type HexSource } from './tokens.ts';
 import {
-  addOrder, lineTotal, newStore, ORDER_STATUSES, PLATFORMS,
+  addOrder, lineTotal, newStore, ORDER_STATUSES, PLATFORMS, splitPackages,
   type Order, type OrderLine, type OrderStatus, type PlatformName, type PlatformState, type Store,
 } from './model.ts';
 
@@ -24,6 +24,8 @@ export const scenarioSchema = z
     to: z.iso.datetime({ offset: true }).optional(),
     unknownSkuShare: share.default(0.05),
     codShare: share.default(0.2),
+    /** Shopee: share of unshipped orders of two or more lines that the seller split into two packages. */
+    shopeeSplitShare: share.default(0),
     /** Shopline: the oldest share of orders is archived (Get Order answers 410). */
     archivedShare: share.default(0.02),
     /** Weights of the statuses orders end in; statuses left out get none (default: a realistic mix). */
@@ -180,12 +182,16 @@ export class World {
       cod, paymentMethod: paymentMethod(platform, cod, rng), buyer: person(rng), address: address(rng), lines,
       shippingFee, discount, total: subtotal + shippingFee - discount, note: rng.chance(0.2) ? rng.pick(['請盡快出貨', '不要附發票', '請包裝完整', '送禮用，請勿放價格']) : '',
       delivery: delivery.delivery, carrier: delivery.carrier, archived: false, corrupt: null,
-      packageNumber: `OFG${rng.digits(15)}`, trackingNumber: null, trackingPolls: 0, fulfillments: [], sentRows: new Set(), cache: new Map(),
+      packageNumber: `OFG${rng.digits(15)}`, packages: null, trackingNumber: null, trackingPolls: 0, fulfillments: [], sentRows: new Set(), cache: new Map(),
     };
     this.assignIds(o, rng);
     let final = target ?? rng.weighted(s.statusMix ?? DEFAULT_MIX);
     if (final === 'unpaid' && (cod || platform === 'momo')) final = 'paid'; // COD skips payment; momo only hands over paid orders
     this.live(o, final, rng, to);
+    // Drawn only when asked for, so that worlds without splits stay the same for a seed.
+    if (platform === 'shopee' && s.shopeeSplitShare > 0 && lines.length >= 2 && (o.status === 'paid' || o.status === 'ready_to_ship') && rng.chance(s.shopeeSplitShare)) {
+      o.packages = splitPackages(o, { count: 2 });
+    }
     return o;
   }
 
@@ -256,6 +262,13 @@ export class World {
         if (!o.trackingNumber) {
           o.trackingNumber = trackingNumberFor(o, trackingDigits);
           o.trackingPolls = 1; // seeded shipments: the number is already visible
+        }
+        // A split order shipped as a whole (control transition): every package not arranged yet is now.
+        for (const [i, pk] of (o.packages ?? []).entries()) {
+          if (pk.arrangedAt !== null) continue;
+          pk.arrangedAt = at;
+          pk.trackingNumber = `${o.trackingNumber}${i}`;
+          pk.trackingPolls = 1;
         }
         if (o.platform === 'cyberbiz' && o.fulfillments.length === 0)
           o.fulfillments.push({ id: ++this.seq.fulfillmentId, company: 'ezcat', number: o.trackingNumber, lineIds: o.lines.map((l) => l.id), at });
