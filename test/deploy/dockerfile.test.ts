@@ -59,6 +59,28 @@ describe('deploy/Dockerfile', () => {
     expect(runs.some((r) => /pnpm install\b.*--prod\b.*--frozen-lockfile|--frozen-lockfile.*--prod\b/.test(r))).toBe(true);
   });
 
+  it('builds the bundles in the build stage and ships them checked against the production dependencies', () => {
+    const buildStage = stages.find((s) => / AS build$/i.test(s.args));
+    const prodStage = stages.find((s) => / AS prod$/i.test(s.args));
+    expect(buildStage && prodStage, 'stages build and prod').toBeTruthy();
+    const inStage = (from: Instruction) => {
+      const start = instructions.indexOf(from) + 1;
+      const end = instructions.findIndex((i, n) => n >= start && i.op === 'FROM');
+      return instructions.slice(start, end === -1 ? undefined : end);
+    };
+    const buildRuns = inStage(buildStage!).filter((i) => i.op === 'RUN').map((i) => i.args);
+    expect(buildRuns.some((r) => /pnpm (run )?build\b/.test(r)), 'pnpm build in the build stage').toBe(true);
+    const prod = inStage(prodStage!);
+    const copyDist = prod.findIndex((i) => i.op === 'COPY' && /--from=build\s+\/app\/dist\s+dist/.test(i.args));
+    const prodInstall = prod.findIndex((i) => i.op === 'RUN' && /pnpm install\b.*--prod\b/.test(i.args));
+    const check = prod.findIndex((i) => i.op === 'RUN' && i.args.includes('node scripts/services.mjs check'));
+    expect(copyDist, 'COPY --from=build /app/dist dist in the prod stage').toBeGreaterThan(-1);
+    expect(check, 'the bundles are checked against the production install').toBeGreaterThan(Math.max(copyDist, prodInstall));
+    expect(lastStage.some((i) => i.op === 'COPY' && i.args.includes('--from=prod'))).toBe(true);
+    // Nothing in the image runs TypeScript any more.
+    expect(instructions.filter((i) => /--import\s+tsx|\btsx\s/.test(i.args))).toEqual([]);
+  });
+
   it('runs as a non-root user under tini', () => {
     const user = lastStage.filter((i) => i.op === 'USER').at(-1)?.args.split(':')[0];
     expect(user, 'USER of the runtime stage').toBeDefined();

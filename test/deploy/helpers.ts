@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { configSchema } from '@oms/config';
+import { entries, nodeCommand } from '../../scripts/services.mjs';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -36,8 +37,9 @@ export function packageScripts(): Record<string, string> {
 }
 
 /**
- * Checks one container command: `pnpm <script>` must name a script of package.json, and
- * `node --import tsx <file>` must run a file that exists (for a service: the same file as its start script).
+ * Checks one container command: `pnpm <script>` must name a script of package.json, and `node ... <bundle>` must
+ * be exactly nodeCommand(<name>) of scripts/services.mjs (the flags the services are measured with) for a bundle
+ * that `pnpm build` makes, from a source that exists (for a service: the file its start script runs).
  * Returns the problem, or null.
  */
 export function commandProblem(command: string[], scripts = packageScripts()): string | null {
@@ -48,20 +50,28 @@ export function commandProblem(command: string[], scripts = packageScripts()): s
     return null;
   }
   if (bin === 'node') {
-    if (args[0] !== '--import' || args[1] !== 'tsx' || !args[2])
-      return `"${command.join(' ')}": expected node --import tsx <file.ts>`;
-    const file = args[2];
+    const name = /^dist\/([^/]+)\/main\.mjs$/.exec(args.at(-1) ?? '')?.[1];
+    if (!name || !(name in entries)) return `"${command.join(' ')}": expected node <flags> dist/<name>/main.mjs, a bundle of scripts/services.mjs`;
+    const expected = nodeCommand(name);
+    if (JSON.stringify(command) !== JSON.stringify(expected)) return `"${command.join(' ')}": expected "${expected.join(' ')}" (scripts/services.mjs)`;
+    const source = entries[name]!;
     try {
-      statSync(path.join(root, file));
+      statSync(path.join(root, source));
     } catch {
-      return `"${command.join(' ')}": ${file} does not exist`;
+      return `"${command.join(' ')}": its source ${source} does not exist`;
     }
-    const service = /^services\/([^/]+)\/src\/main\.ts$/.exec(file)?.[1];
-    if (service) {
-      const start = scripts[`start:${service}`];
-      if (start !== `tsx ${file}`) return `"${command.join(' ')}": package.json start:${service} is "${start}", not "tsx ${file}"`;
-    }
+    if (scripts.build !== 'node scripts/build.mjs') return `package.json build is "${scripts.build}", not "node scripts/build.mjs"`;
+    const start = scripts[`start:${name}`];
+    if (start !== undefined && start !== `tsx ${source}`) return `"${command.join(' ')}": package.json start:${name} is "${start}", not "tsx ${source}"`;
     return null;
   }
   return `"${command.join(' ')}": starts with neither pnpm nor node`;
+}
+
+/** A Kubernetes memory quantity in MiB (Mi, Gi, M, G or bytes). */
+export function mebibytes(quantity: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/.exec(quantity);
+  if (!m) throw new Error(`unsupported memory quantity ${quantity}`);
+  const factor: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, K: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576, '': 1 / 1048576 };
+  return Number(m[1]) * factor[m[2] ?? '']!;
 }

@@ -1,8 +1,10 @@
-// Runs the OMS services as real child processes (as in production: one process per service), for the demo,
-// the end-to-end benchmark and the fault suite. Each process's output goes to a log file.
+// Runs the OMS services as real child processes (as in production: one process per service, each its bundle
+// dist/<name>/main.mjs with the node flags of its container, scripts/services.mjs), for the demo, the end-to-end
+// benchmark and the fault suite. stack.ts builds dist/ first. Each process's output goes to a log file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundlePath, nodeFlags } from '../../scripts/services.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -32,7 +34,7 @@ export function rssOf(pid: number | undefined): number {
 
 export function serviceProcess(opts: {
   name: string;
-  /** services/<name>/src/main.ts unless given. */
+  /** A TypeScript file to run with tsx instead of the bundle dist/<name>/main.mjs. */
   entry?: string;
   env: Record<string, string>;
   healthUrl: string;
@@ -40,7 +42,7 @@ export function serviceProcess(opts: {
 }): ServiceProcess {
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = createWriteStream(path.join(opts.logDir, `${opts.name}.log`), { flags: 'a' });
-  const entry = opts.entry ?? path.join(ROOT, 'services', opts.name, 'src/main.ts');
+  const args = opts.entry ? ['--import', 'tsx', opts.entry] : [...nodeFlags(opts.name), path.join(ROOT, bundlePath(opts.name))];
   const proc: ServiceProcess = {
     name: opts.name,
     healthUrl: opts.healthUrl,
@@ -48,7 +50,7 @@ export function serviceProcess(opts: {
     peakRss: 0,
     restarts: -1,
     start() {
-      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      const child = spawn(process.execPath, args, {
         cwd: ROOT,
         env: { ...(process.env as Record<string, string>), ...opts.env },
         stdio: ['ignore', 'pipe', 'pipe'],

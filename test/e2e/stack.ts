@@ -4,6 +4,7 @@
 import { Redis } from 'ioredis';
 import { parseConfig } from '@oms/config';
 import { applyMigrations, createDb, dropDatabase, ensureDatabase, SecretBox, type Db } from '@oms/db';
+import { buildAll } from '../../scripts/build.mjs';
 import { sampleMemory, serviceProcess, waitUntil, type ServiceProcess } from './processes';
 import { provisionFromSandbox, type SandboxCredentials } from './world';
 
@@ -48,6 +49,8 @@ export interface Stack {
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
+  // The services run as their bundles (dist/<name>/main.mjs), built from the sources as they are now.
+  await buildAll(['sandbox', ...APP_SERVICES]);
   const base = parseConfig({});
   const dbUrl = new URL(base.DATABASE_URL);
   dbUrl.pathname = `/${opts.databaseName}`;

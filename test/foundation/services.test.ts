@@ -1,10 +1,13 @@
-// Every service starts, reports ready, and exits within its deadline on SIGTERM.
+// Every service starts, reports ready, and exits within its deadline on SIGTERM: each as it runs in its container,
+// its bundle dist/<name>/main.mjs (built here first) with the node flags of scripts/services.mjs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestRedisPrefix, waitFor, type TestDatabase } from '@oms/testing';
+import { buildAll } from '../../scripts/build.mjs';
+import { bundlePath, nodeFlags } from '../../scripts/services.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const services = readdirSync(path.join(root, 'services')).sort();
@@ -15,6 +18,7 @@ let redis: Awaited<ReturnType<typeof createTestRedisPrefix>>;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
+  await buildAll(services);
   database = await createTestDatabase('services');
   redis = await createTestRedisPrefix('services');
 });
@@ -60,7 +64,7 @@ async function start(service: string) {
     SANDBOX_PORT: String(service === 'sandbox' ? port : sandboxBase),
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', service, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...nodeFlags(service), path.join(root, bundlePath(service))], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
