@@ -358,35 +358,8 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
       expect(await pollShipments(l)).toMatchObject({ recorded: picks.length });
       const ids = await idsOf(shipped);
 
-      // A worker process whose platform calls are slow, killed while pushes are in flight.
-      await control(l.sandbox, '/_sandbox/faults', { system: kind, latencyMs: 400 });
-      const startChild = () => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/worker-${kind}/src/main.ts`)], {
-          cwd: root,
-          env: {
-            ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DATABASE_URL: l.h.database.url, REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: l.h.prefix,
-            HEALTH_PORT: '0', WORKER_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '1500', SYNC_SETTLE_SECONDS: '0', SYNC_OVERLAP_SECONDS: '60', SHIPMENT_NOT_READY_RETRY_SECONDS: '1',
-          },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        child.stderr!.on('data', (d) => process.env.DEBUG_WORKER && process.stderr.write(d));
-        children.push(child);
-        return child;
-      };
-      const first = startChild();
-      await waitFor(async () => (await l.h.db.shipment.count({ where: { id: { in: ids }, state: 'pushing' } })) > 0, { timeoutMs: 20_000, intervalMs: 10, what: 'a push in flight' });
-      first.kill('SIGKILL');
-      await new Promise((r) => (first.exitCode !== null || first.signalCode !== null ? r(null) : first.once('exit', r)));
-      const midway = await l.h.db.shipment.findMany({ where: { id: { in: ids } }, select: { state: true } });
-      expect(midway.some((s) => s.state === 'pushing' || s.state === 'pending')).toBe(true);
-
-      await control(l.sandbox, '/_sandbox/faults', undefined, 'DELETE');
-      // The restarted worker takes the killed worker's jobs back once their locks expire (stalled jobs); a short
-      // stalled-check interval keeps the test quick.
-      l.h.service = await runService({
-        name: `test-worker-${kind}`, log: silent, redisUrl: 'redis://127.0.0.1:6379', queuePrefix: l.h.prefix, healthPort: 0, shutdownTimeoutMs: 5_000, exitProcess: false,
-        consumers: [platformConsumer(l.h.ctx, { concurrency: 4, lockDurationMs: 1_000 })],
-      });
+      // A worker process whose platform calls are slow, killed while pushes are in flight, then restarted.
+      await killWorkerMidPushAndRestart(l, ids, children);
       await settle(l, ids);
       await readBackTracking(l, ids);
       expect((await pollShipments(l)).trackingWritten).toBe(shipped.filter((s) => s.trackingNo === null).length);

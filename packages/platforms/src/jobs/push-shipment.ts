@@ -22,6 +22,30 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
   };
 
   let state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
+  /** A platform call, once more after a forced token refresh when the platform refuses the token. */
+  const withFreshToken = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      const outcome = await refreshChannelToken(ctx, shipment.channelId, { force: true, seenVersion: state.row.tokenVersion, log });
+      if (outcome === 'needs_reauth') throw new ReauthorizeError(err.message);
+      state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
+      return call();
+    }
+  };
+  /** A failed platform call: permanent refusals block, a lost authorization flags the channel, the rest retry. */
+  const failed = async (err: unknown, permanentReason: (message: string) => string) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof PermanentError) return block(permanentReason(message));
+    if (err instanceof ReauthorizeError) {
+      await ctx.db.channel.update({ where: { id: shipment.channelId }, data: { state: 'needs_reauth', lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) } });
+      return block(`channel needs re-authorization: ${message}`);
+    }
+    const last = !(err instanceof RateLimitedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: last ? 'failed' : 'pending', reason: err instanceof PlatformError ? message : `unexpected: ${message}` } });
+    return rethrowForQueue(ctx, err, job.queueName);
+  };
 
   // A shipment waiting for a platform-assigned number only reads it back.
   if (shipment.state === 'awaiting_tracking') {
@@ -53,30 +77,12 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
   let orderRaw: unknown = shipment.order.raw;
   let plan: ShipmentPlan;
   try {
-    if (ctx.adapter.orderForShipment) {
-      const read = ctx.adapter.orderForShipment.bind(ctx.adapter);
-      try {
-        orderRaw = (await read(state.store, shipment.order.externalId)) ?? orderRaw;
-      } catch (err) {
-        if (!(err instanceof AuthError)) throw err;
-        const outcome = await refreshChannelToken(ctx, shipment.channelId, { force: true, seenVersion: state.row.tokenVersion, log });
-        if (outcome === 'needs_reauth') throw new ReauthorizeError(err.message);
-        state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
-        orderRaw = (await read(state.store, shipment.order.externalId)) ?? orderRaw;
-      }
-    }
+    const read = ctx.adapter.orderForShipment?.bind(ctx.adapter);
+    if (read) orderRaw = (await withFreshToken(() => read(state.store, shipment.order.externalId))) ?? orderRaw;
     plan = await planFor(ctx, shipment, orderRaw);
   } catch (err) {
     // Reading the order for the plan failed: as a failed push, without the carrier and number (none was sent).
-    const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof PermanentError) return block(message);
-    if (err instanceof ReauthorizeError) {
-      await ctx.db.channel.update({ where: { id: shipment.channelId }, data: { state: 'needs_reauth', lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) } });
-      return block(`channel needs re-authorization: ${message}`);
-    }
-    const last = !(err instanceof RateLimitedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: last ? 'failed' : 'pending', reason: err instanceof PlatformError ? message : `unexpected: ${message}` } });
-    return rethrowForQueue(ctx, err, job.queueName);
+    return failed(err, (message) => message);
   }
   if (plan.action === 'block') return block(plan.reason);
   if (plan.action === 'not_pushed') {
@@ -99,16 +105,7 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
     shippedAt: shipment.shippedAt ?? nowOf(ctx),
   };
   try {
-    let result;
-    try {
-      result = await ctx.adapter.pushShipment(state.store, toPush);
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      const outcome = await refreshChannelToken(ctx, shipment.channelId, { force: true, seenVersion: state.row.tokenVersion, log });
-      if (outcome === 'needs_reauth') throw new ReauthorizeError(err.message);
-      state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
-      result = await ctx.adapter.pushShipment(state.store, toPush);
-    }
+    const result = await withFreshToken(() => ctx.adapter.pushShipment(state.store, toPush));
     if (result.outcome === 'pushed') {
       await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushed', trackingNumber: result.trackingNumber ?? shipment.trackingNumber, packageNumber: result.packageNumber ?? packageNumber, pushedAt: nowOf(ctx), reason: null } });
     } else {
@@ -124,14 +121,7 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
       await job.moveToDelayed(Date.now() + ctx.settings.notReadyRetryMs, args.token);
       throw new DelayedError();
     }
-    if (err instanceof PermanentError) return block(`${message} (sent carrier "${carrier}", tracking number "${shipment.trackingNumber ?? ''}")`);
-    if (err instanceof ReauthorizeError) {
-      await ctx.db.channel.update({ where: { id: shipment.channelId }, data: { state: 'needs_reauth', lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) } });
-      return block(`channel needs re-authorization: ${message}`);
-    }
-    const last = !(err instanceof RateLimitedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: last ? 'failed' : 'pending', reason: err instanceof PlatformError ? message : `unexpected: ${message}` } });
-    return rethrowForQueue(ctx, err, job.queueName);
+    return failed(err, (m) => `${m} (sent carrier "${carrier}", tracking number "${shipment.trackingNumber ?? ''}")`);
   }
 }
 
