@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@oms/testing';
 import { createChannel, enqueueWrites, insertOrders, makeOrder, startErpEnv, startWriter, type ErpEnv, type InProcessWriter } from './fixtures';
 
-// The issue asks for 30 s; the mechanism is the same for any length, so the test keeps CI fast.
-const DOWN_MS = Number(process.env.ERP_OUTAGE_TEST_MS ?? 6_000);
+// The issue's 30 s; ERP_OUTAGE_TEST_MS shortens it when iterating on the writer locally.
+const DOWN_MS = Number(process.env.ERP_OUTAGE_TEST_MS ?? 30_000);
 
 let env: ErpEnv;
 let w: InProcessWriter;
