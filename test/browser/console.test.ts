@@ -122,9 +122,18 @@ describe.skipIf(!hasChromium)(`console in headless Chromium${hasChromium ? '' : 
     const blocked = page.locator('#orders-table tbody tr[data-erp-state=blocked]').first();
     await blocked.waitFor();
     expect(await blocked.textContent()).toMatch(/invalid shopee order/);
+    // Two shipments of the order as poll-shipments records them: the second, a later part, is not pushed.
+    const blockedOrder = await h.db.order.findUniqueOrThrow({ where: { id: (await blocked.getAttribute('data-order'))! } });
+    for (const [i, state] of (['pushed', 'not_pushed'] as const).entries()) {
+      await h.db.shipment.create({ data: { orderId: blockedOrder.id, channelId: blockedOrder.channelId, erpInOutId: 880_001 + i, erpDocumentNo: `IO-${i}`, carrier: '黑貓宅急便', trackingNumber: `TRK${i}`, state, reason: state === 'not_pushed' ? 'it went with the first iDempiere shipment IO-0' : null } });
+    }
     await blocked.locator('[data-action=detail]').click();
     await page.waitForSelector('#order-detail:not([hidden])');
     expect(await page.locator('#detail-raw').textContent()).toContain('order_sn');
+    // Shipment states in the operator's words, with the reason.
+    const shipmentRows = await page.locator('#shipments tbody tr').allTextContents();
+    expect(shipmentRows.some((r) => r.includes('TRK0') && r.includes('pushed'))).toBe(true);
+    expect(shipmentRows.some((r) => r.includes('TRK1') && r.includes('not pushed (an earlier shipment covers it)') && r.includes('IO-0'))).toBe(true);
     await shot('blocked-order-detail');
     const orderId = await blocked.getAttribute('data-order');
     await blocked.locator('[data-action=retry]').click();

@@ -14,6 +14,7 @@ const I18N = {
     raw: '原始資料', connect: '連結商店', sync: '立即同步', refresh: '更新權杖', pause: '暫停', resume: '恢復', retry: '重試', detail: '明細',
     st_active: '啟用', st_paused: '暫停', st_needs_reauth: '需重新授權', st_failing: '失敗中', st_blocked: '已阻擋', st_failed: '失敗',
     st_pending: '待寫入', st_written: '已寫入', st_writing: '寫入中', st_waiting: '等待中', st_needs_attention: '需處理',
+    sh_pending: '待推送', sh_pushing: '推送中', sh_pushed: '已推送', sh_awaiting_tracking: '等待平台配號', sh_blocked: '已阻擋', sh_failed: '失敗', sh_not_pushed: '不推送（先前出貨已涵蓋）',
     queued: '已排入佇列', saved: '已儲存', connected: '商店已連結', badKey: '金鑰無效', none: '（無）', backfill: '重播時段', replayDays: '重新匯入最近幾天的訂單？', noOAuth: '不使用 OAuth 的商店（自訂應用程式權杖、momo、Cyberbiz v1）', accessToken: '存取權杖', credentials: '憑證（JSON）',
   },
   en: {
@@ -27,6 +28,7 @@ const I18N = {
     raw: 'Raw payload', connect: 'Connect store', sync: 'Sync now', refresh: 'Refresh token', pause: 'Pause', resume: 'Resume', retry: 'Retry', detail: 'Detail',
     st_active: 'active', st_paused: 'paused', st_needs_reauth: 'needs re-authorization', st_failing: 'failing', st_blocked: 'blocked', st_failed: 'failed',
     st_pending: 'pending', st_written: 'written', st_writing: 'writing', st_waiting: 'waiting', st_needs_attention: 'needs attention',
+    sh_pending: 'pending', sh_pushing: 'pushing', sh_pushed: 'pushed', sh_awaiting_tracking: 'awaiting the platform\'s tracking number', sh_blocked: 'blocked', sh_failed: 'failed', sh_not_pushed: 'not pushed (an earlier shipment covers it)',
     queued: 'Queued', saved: 'Saved', connected: 'Store connected', badKey: 'Invalid key', none: '(none)', backfill: 'Replay window', replayDays: 'Replay the orders of the last how many days?', noOAuth: 'Stores without OAuth (custom app token, momo, Cyberbiz v1)', accessToken: 'Access token', credentials: 'Credentials (JSON)',
   },
 };
@@ -37,6 +39,8 @@ let currentOrder = null;
 const $ = (sel, root = document) => root.querySelector(sel);
 const t = (key) => (I18N[lang] && I18N[lang][key]) || I18N.en[key] || key;
 const st = (state) => t(`st_${state}`);
+/** A shipment's state in the operator's words (a state without a label shows as it is). */
+const shipmentState = (state) => (t(`sh_${state}`) === `sh_${state}` ? state : t(`sh_${state}`));
 
 function applyLang() {
   document.documentElement.lang = lang === 'zh' ? 'zh-Hant' : 'en';
@@ -267,7 +271,7 @@ async function showOrder(id) {
   $('#erp-calls tbody').replaceChildren(...o.erpCalls.map((c) =>
     el('tr', {}, el('td', {}, fmtTime(c.createdAt)), el('td', {}, `${c.action} ${c.method} ${c.path}`), el('td', {}, c.status ?? ''), el('td', {}, c.durationMs), el('td', {}, c.error || c.documentNo || ''))));
   $('#shipments tbody').replaceChildren(...o.shipments.map((s) =>
-    el('tr', {}, el('td', {}, s.carrier || s.erpShipperName || ''), el('td', {}, s.trackingNumber || ''), el('td', {}, s.state), el('td', {}, s.reason || ''),
+    el('tr', {}, el('td', {}, s.carrier || s.erpShipperName || ''), el('td', {}, s.trackingNumber || ''), el('td', {}, shipmentState(s.state)), el('td', {}, s.reason || ''),
       el('td', {}, role === 'admin' && !['pushed', 'pushing'].includes(s.state)
         ? el('button', { type: 'button', onclick: () => act(() => api('POST', `/shipments/${s.id}/retry`), t('queued')) }, t('retry')) : ''))));
   $('#order-detail').scrollIntoView({ behavior: 'smooth' });
