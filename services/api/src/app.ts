@@ -31,6 +31,7 @@ import { registerWebhooks } from './routes/webhooks';
 import { registerOrders } from './routes/orders';
 import { registerMappings } from './routes/mappings';
 import { registerShipments } from './routes/shipments';
+import { registerApiKeys } from './routes/apikeys';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -186,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   registerOrders(app, ctx);
   registerMappings(app, ctx);
   registerShipments(app, ctx);
+  registerApiKeys(app, ctx, keys);
   await mountBullBoard(app, queues);
 
   await app.ready();

@@ -62,6 +62,11 @@ export class KeyStore {
     }
     return value;
   }
+
+  /** Drops every cached answer (after a revocation: the revoked key is refused from the next request on). */
+  forget(): void {
+    this.cache.clear();
+  }
 }
 
 /** The key a request carries: Authorization: Bearer, X-Api-Key, or (see app.ts for when) the console's cookie. */

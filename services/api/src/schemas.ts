@@ -263,3 +263,15 @@ export const carrierMappingCreate = z.strictObject({ channelId: uuid, erpShipper
 export const carrierMappingUpdate = z.strictObject({ erpShipperName: shortText, platformCarrier: shortText }).partial();
 export const carrierMappingView = z.object({ id: z.string(), channelId: z.string(), erpShipperName: z.string(), platformCarrier: z.string(), createdAt: z.string(), updatedAt: z.string() });
 export const mappingList = z.strictObject({ channelId: uuid.optional() });
+
+// ---------- API keys ----------
+/** An API key as listed: never the key or its hash, only its first characters to recognize it. */
+export const apiKeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'viewer']),
+  prefix: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
