@@ -127,6 +127,8 @@ describe.skipIf(!hasChromium)(`console in headless Chromium${hasChromium ? '' : 
     for (const [i, state] of (['pushed', 'not_pushed'] as const).entries()) {
       await h.db.shipment.create({ data: { orderId: blockedOrder.id, channelId: blockedOrder.channelId, erpInOutId: 880_001 + i, erpDocumentNo: `IO-${i}`, carrier: '黑貓宅急便', trackingNumber: `TRK${i}`, state, reason: state === 'not_pushed' ? 'it went with the first iDempiere shipment IO-0' : null } });
     }
+    // A third, blocked: its iDempiere shipper has no carrier mapping on this store.
+    await h.db.shipment.create({ data: { orderId: blockedOrder.id, channelId: blockedOrder.channelId, erpInOutId: 880_009, erpDocumentNo: 'IO-9', erpShipperName: 'Kerry TJ', trackingNumber: 'TRK9', state: 'blocked', reason: 'no carrier mapping for shipper "Kerry TJ" on this channel: add it, then retry the shipment' } });
     await blocked.locator('[data-action=detail]').click();
     await page.waitForSelector('#order-detail:not([hidden])');
     expect(await page.locator('#detail-raw').textContent()).toContain('order_sn');
@@ -134,6 +136,13 @@ describe.skipIf(!hasChromium)(`console in headless Chromium${hasChromium ? '' : 
     const shipmentRows = await page.locator('#shipments tbody tr').allTextContents();
     expect(shipmentRows.some((r) => r.includes('TRK0') && r.includes('pushed'))).toBe(true);
     expect(shipmentRows.some((r) => r.includes('TRK1') && r.includes('not pushed (an earlier shipment covers it)') && r.includes('IO-0'))).toBe(true);
+    // The blocked shipment's shipper is ready to map: the operator types the platform's carrier and saves.
+    expect(await page.locator('#carrier-form input[name=erpShipperName]').inputValue()).toBe('Kerry TJ');
+    await page.locator('#carrier-form input[name=platformCarrier]').fill('KERRYTJ');
+    await page.locator('#carrier-form button[type=submit]').click();
+    await page.waitForSelector('#flash:has-text("Saved")');
+    const mapping = await h.db.carrierMapping.findUnique({ where: { channelId_erpShipperName: { channelId: blockedOrder.channelId, erpShipperName: 'Kerry TJ' } } });
+    expect(mapping?.platformCarrier).toBe('KERRYTJ');
     await shot('blocked-order-detail');
     const orderId = await blocked.getAttribute('data-order');
     await blocked.locator('[data-action=retry]').click();

@@ -9,7 +9,7 @@ const I18N = {
     tokenExpires: '權杖到期', actions: '操作', addChannel: '新增通路', shopId: '商店代號（可留空）', interval: '同步間隔（秒）', syncFrom: '匯入此日期之後的訂單', add: '新增',
     addPlatform: '新增平台應用程式', kind: '種類', appId: '應用程式／合作夥伴 ID', appSecret: '應用程式密鑰', apiHost: 'API 主機（可留空）', authHost: '授權主機（可留空）',
     erpState: 'ERP 狀態', all: '全部', retryAll: '全部重試', orderNo: '訂單', channel: '通路', status: '狀態', reason: '原因', total: '金額',
-    orderDetail: '訂單明細', close: '關閉', mapSku: '將平台 SKU 對應到 iDempiere 產品：', save: '儲存', erpCalls: 'ERP 呼叫', time: '時間',
+    orderDetail: '訂單明細', close: '關閉', mapSku: '將平台 SKU 對應到 iDempiere 產品：', mapCarrier: '將 iDempiere 物流商對應到此商店在平台上的物流：', save: '儲存', erpCalls: 'ERP 呼叫', time: '時間',
     action: '動作', durationMs: '毫秒', result: '結果', shipments: '出貨', carrier: '物流商', tracking: '追蹤號碼', normalized: '標準化訂單',
     raw: '原始資料', connect: '連結商店', sync: '立即同步', refresh: '更新權杖', pause: '暫停', resume: '恢復', retry: '重試', detail: '明細',
     st_active: '啟用', st_paused: '暫停', st_needs_reauth: '需重新授權', st_failing: '失敗中', st_blocked: '已阻擋', st_failed: '失敗',
@@ -23,7 +23,7 @@ const I18N = {
     tokenExpires: 'Token expires', actions: 'Actions', addChannel: 'Add channel', shopId: 'Shop id (optional)', interval: 'Sync interval (s)', syncFrom: 'Import orders since', add: 'Add',
     addPlatform: 'Add platform app', kind: 'Kind', appId: 'App / partner id', appSecret: 'App secret', apiHost: 'API host (optional)', authHost: 'Auth host (optional)',
     erpState: 'ERP state', all: 'all', retryAll: 'Retry all shown', orderNo: 'Order', channel: 'Channel', status: 'Status', reason: 'Reason', total: 'Total',
-    orderDetail: 'Order detail', close: 'Close', mapSku: 'Map a platform SKU to an iDempiere product:', save: 'Save', erpCalls: 'ERP calls', time: 'Time',
+    orderDetail: 'Order detail', close: 'Close', mapSku: 'Map a platform SKU to an iDempiere product:', mapCarrier: 'Map an iDempiere shipper to this store\'s carrier on the platform:', save: 'Save', erpCalls: 'ERP calls', time: 'Time',
     action: 'Action', durationMs: 'ms', result: 'Result', shipments: 'Shipments', carrier: 'Carrier', tracking: 'Tracking', normalized: 'Normalized order',
     raw: 'Raw payload', connect: 'Connect store', sync: 'Sync now', refresh: 'Refresh token', pause: 'Pause', resume: 'Resume', retry: 'Retry', detail: 'Detail',
     st_active: 'active', st_paused: 'paused', st_needs_reauth: 'needs re-authorization', st_failing: 'failing', st_blocked: 'blocked', st_failed: 'failed',
@@ -274,6 +274,9 @@ async function showOrder(id) {
     el('tr', {}, el('td', {}, s.carrier || s.erpShipperName || ''), el('td', {}, s.trackingNumber || ''), el('td', {}, shipmentState(s.state)), el('td', {}, s.reason || ''),
       el('td', {}, role === 'admin' && !['pushed', 'pushing'].includes(s.state)
         ? el('button', { type: 'button', onclick: () => act(() => api('POST', `/shipments/${s.id}/retry`), t('queued')) }, t('retry')) : ''))));
+  // A shipment blocked for want of a carrier mapping: its shipper, ready to map.
+  const unmapped = o.shipments.find((s) => s.state === 'blocked' && s.erpShipperName && !s.carrier);
+  $('#carrier-form').elements.erpShipperName.value = unmapped ? unmapped.erpShipperName : '';
   $('#order-detail').scrollIntoView({ behavior: 'smooth' });
 }
 
@@ -288,6 +291,17 @@ $('#sku-form').addEventListener('submit', (e) => {
   const f = new FormData(e.target);
   act(async () => {
     await api('POST', '/sku-mappings', { channelId: currentOrder.channelId, platformSku: f.get('platformSku'), erpProductId: Number(f.get('erpProductId')) });
+    e.target.reset();
+  }, t('saved'));
+});
+
+$('#carrier-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (!currentOrder) return;
+  const f = new FormData(e.target);
+  act(async () => {
+    // The blocked shipment goes out on the next shipment poll (or at once with its Retry button).
+    await api('POST', '/carrier-mappings', { channelId: currentOrder.channelId, erpShipperName: f.get('erpShipperName'), platformCarrier: f.get('platformCarrier') });
     e.target.reset();
   }, t('saved'));
 });
