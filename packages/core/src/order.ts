@@ -88,6 +88,11 @@ export class InvalidOrderError extends Error {
     readonly field: string,
     readonly problem: string,
     readonly externalId?: string,
+    /**
+     * The status the platform reports, when the adapter could still read it: a cancelled or returned order
+     * that never reached the ERP needs no ERP order, so its missing data blocks nothing.
+     */
+    readonly status?: OrderStatus,
   ) {
     super(`${field}: ${problem}`);
     this.name = 'InvalidOrderError';

@@ -230,10 +230,12 @@ export class MomoAdapter implements PlatformAdapter {
     const key = hasDetails ? 'details' : 'rows';
     const rows = hasDetails ? arr(o.details, 'details').map((r, i) => obj(r, `details[${i}]`)) : stageRows;
     const first = rows[0]!;
+    const remark = optStr(pick(stageRows[0]!, 'remark5VStr', 'remark5_vStr'));
+    const status = momoStatus(stage as MomoStage, remark);
     const lines = rows.map((r, i) => {
       const f = (n: string) => `${key}[${i}].${n}`;
       if (r.salePrice === undefined) {
-        throw new InvalidOrderError(f('salePrice'), `is missing: momo gives prices only while an order is unsent (unsendCompanyQuery), and this order was first seen in ${stage}`, externalId);
+        throw new InvalidOrderError(f('salePrice'), `is missing: momo gives prices only while an order is unsent (unsendCompanyQuery), and this order was first seen in ${stage}`, externalId, status);
       }
       const info = optStr(pick(r, 'goodsDtInfo', 'goodsdt_info'));
       return {
@@ -251,13 +253,12 @@ export class MomoAdapter implements PlatformAdapter {
     if (!at) throw new InvalidOrderError('transferDate', `not a valid time: ${JSON.stringify(transfer)}`, externalId);
     const iso = at.toISOString();
     const phone = optStr(first.receiverMobile) ?? optStr(first.receiverTel);
-    const remark = optStr(pick(stageRows[0]!, 'remark5VStr', 'remark5_vStr'));
     return parseCanonicalOrder(
       {
         platform: 'momo',
         externalId,
         externalNumber: externalId,
-        status: momoStatus(stage as MomoStage, remark),
+        status,
         platformStatus: remark ? `${stage}/${remark}` : stage,
         createdAt: iso,
         updatedAt: iso,

@@ -235,6 +235,20 @@ describe('momo stages', () => {
   it('an order first seen after it left the unsend list has no prices: blocked, saying why', () => {
     expect(() => a.normalize({ orderNo: '20260115000123', stage: 'sending', rows: [sendingRow('001', '已配送')] })).toThrow(/rows\[0\]\.salePrice: is missing: momo gives prices only while an order is unsent/);
   });
+  it.each([
+    ['sending', [sendingRow('001', '已配送')], 'shipped'],
+    ['stop', [stopRow('001')], 'cancelled'],
+    ['recover', [{ ...momoRow('001', 'BOTTLE-BLK', '2', '399'), salePrice: undefined, remark5VStr: '' }], 'returned'],
+  ])('the error of an unpriced %s order still tells its status (%s)', (stage, rows, status) => {
+    let err: unknown;
+    try {
+      a.normalize({ orderNo: '20260115000123', stage, rows });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InvalidOrderError);
+    expect((err as InvalidOrderError).status).toBe(status);
+  });
   it('an unsend listing with fewer rows (one row shipped) keeps the rows seen before', () => {
     const merged = a.mergeRaw(unsendRaw, { orderNo: '20260115000123', stage: 'unsend', rows: [momo.rows[1]] });
     expect(a.normalize(merged).lines).toHaveLength(2);

@@ -26,6 +26,14 @@ interface Existing {
  * pending, so the writer updates or cancels it. A person must decide: unchanged. Otherwise waiting
  * until eligible, then pending.
  */
+/** Statuses that create no ERP order: an order in one of them that never reached the ERP needs nothing there. */
+const NEEDS_NO_ERP_ORDER: OrderStatus[] = ['cancelled', 'returned'];
+
+/** In the ERP, or possibly (a write was started): a cancellation there must void it, so a person looks at it. */
+function reachedErp(existing: Pick<Existing, 'erpState' | 'erpOrderId'> | null): boolean {
+  return !!existing && (existing.erpOrderId !== null || existing.erpState === 'written' || existing.erpState === 'writing' || existing.erpState === 'needs_attention');
+}
+
 export function nextErpState(existing: Pick<Existing, 'erpState' | 'erpOrderId'> | null, order: CanonicalOrder | null, createOn: readonly OrderStatus[]): ErpState {
   if (!order) return 'blocked';
   if (existing?.erpState === 'needs_attention') return 'needs_attention';
@@ -118,25 +126,34 @@ export async function upsertOrders(ctx: PlatformJobContext, channel: Pick<Channe
     }
     let order: CanonicalOrder | null = null;
     let invalidReason: string | null = null;
+    let reportedStatus: OrderStatus | null = null;
     try {
       order = ctx.adapter.normalize(f.raw);
     } catch (err) {
       if (!(err instanceof InvalidOrderError)) throw err;
       invalidReason = `invalid ${ctx.kind} order: ${err.field}: ${err.problem}`;
+      reportedStatus = err.status ?? null;
+    }
+    let erpState = nextErpState(existing, order, channel.erpCreateOn as OrderStatus[]);
+    let erpReason = invalidReason;
+    if (!order && reportedStatus && NEEDS_NO_ERP_ORDER.includes(reportedStatus) && !reachedErp(existing)) {
+      // Nothing to write and nothing to undo: recorded as it is, not put before a person.
+      erpState = 'waiting';
+      erpReason = `${reportedStatus} on the platform before it reached the ERP (${invalidReason})`;
     }
     const row: OrderRow = {
       external_id: f.externalId,
       external_number: order?.externalNumber ?? null,
       platform_status: order?.platformStatus ?? null,
-      status: order?.status ?? null,
+      status: order?.status ?? reportedStatus,
       platform_created_at: order ? new Date(order.createdAt).toISOString() : null,
       platform_updated_at: order ? new Date(order.updatedAt).toISOString() : null,
       raw: f.raw,
       normalized: order,
       content_hash: hash,
       invalid_reason: invalidReason,
-      erp_state: nextErpState(existing, order, channel.erpCreateOn as OrderStatus[]),
-      erp_reason: invalidReason,
+      erp_state: erpState,
+      erp_reason: erpReason,
     };
     if (!order) counts.invalid++;
     if (existing) {
