@@ -2,10 +2,10 @@
 // iDempiere L = 5 ms per request and P = 2 ms per order. Prints time to the last order written, orders per
 // second, ERP requests per order, the ratio to the physical limit (the larger of N x P and the slowest store's
 // fetch time) and each service's peak memory.
-import { readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, waitUntil } from './processes';
+import { cpuSecondsOf, ROOT, waitUntil } from './processes';
 import { startStack } from './stack';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 5_000);
@@ -15,18 +15,6 @@ const L = 5;
 const P = 2;
 /** BENCH_INSTANCE=1..9 runs a second benchmark beside the first (own ports, database and queue prefix). */
 const INSTANCE = Number(process.env.BENCH_INSTANCE ?? 0);
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 if it is gone. */
-function cpuSecondsOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 async function main() {
   const perStore = Math.ceil(ORDERS / (STORES_PER_PLATFORM * 4));
@@ -89,7 +77,7 @@ async function main() {
     const ours = writeLog.writes.filter((w) => w.end >= t0 && w.start <= last.getTime());
     const busyMs = ours.reduce((a, w) => a + (w.end - w.locked), 0);
     const orderWrites = ours.filter((w) => w.orders > 0);
-    if (process.env.BENCH_WRITES_FILE) (await import('node:fs')).writeFileSync(process.env.BENCH_WRITES_FILE, JSON.stringify(ours.map((w) => ({ ...w, start: w.start - t0, locked: w.locked - t0, end: w.end - t0 }))));
+    if (process.env.BENCH_WRITES_FILE) writeFileSync(process.env.BENCH_WRITES_FILE, JSON.stringify(ours.map((w) => ({ ...w, start: w.start - t0, locked: w.locked - t0, end: w.end - t0 }))));
     const fetchRuns = await stack.db.$queryRaw<{ channel_id: string; ms: bigint }[]>`
       select channel_id, sum(duration_ms)::bigint as ms from oms_sync_run
       where kind = 'get_orders' and started_at <= ${last} group by channel_id`;

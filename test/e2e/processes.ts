@@ -79,6 +79,18 @@ export function serviceProcess(opts: {
   return proc;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 if it is gone. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Samples every process's RSS until stopped; keeps the peak per process. */
 export function sampleMemory(processes: ServiceProcess[], everyMs = 250): () => void {
   const timer = setInterval(() => {

@@ -10,6 +10,7 @@ import { createLogger } from '@oms/logger';
 import { Queues, createRedis, runService, type RunningService } from '@oms/queue';
 import { CATALOG, startSandbox, type Sandbox } from '@oms/sandbox';
 import { createTestDatabase, createTestRedisPrefix, freePort, type TestDatabase } from '@oms/testing';
+import { ERP_MAPPING } from '../e2e/world';
 
 /** The real stand-in's extra methods (the mount's type only lists the common ones). */
 export interface IdempiereControl {
@@ -92,14 +93,10 @@ export async function createChannel(db: Db, o: ChannelOptions = {}) {
       name: o.name ?? `${kind} store`,
       externalShopId: `shop-${Math.random().toString(36).slice(2, 10)}`,
       syncStartAt: new Date('2026-01-01T00:00:00Z'),
-      erpOrgId: 11,
-      erpWarehouseId: 103,
-      erpDocTypeId: 132,
-      erpPriceListId: 101,
-      erpPaymentTermId: 105,
+      // The demo's GardenWorld mapping; these tests' default customer is 118 and new customers get the default group.
+      ...ERP_MAPPING,
       erpDefaultCustomerId: 118,
-      erpShippingChargeId: 200000,
-      erpDiscountChargeId: 200001,
+      erpCustomerGroupId: null,
       customerMode: o.customerMode ?? 'per_buyer',
     },
   });

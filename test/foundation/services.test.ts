@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestRedisPrefix, waitFor, type TestDatabase } from '@oms/testing';
+import { createTestDatabase, createTestRedisPrefix, serviceEnv, waitFor, type TestDatabase } from '@oms/testing';
 import { buildAll } from '../../scripts/build.mjs';
 import { bundlePath, nodeFlags } from '../../scripts/services.mjs';
 
@@ -51,19 +51,10 @@ function isFree(port: number): Promise<boolean> {
 async function start(service: string) {
   const port = await quietPort();
   const sandboxBase = await quietPort();
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    DATABASE_URL: database.url,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: redis.prefix,
-    HEALTH_PORT: String(port),
-    API_PORT: String(port),
-    SANDBOX_PORT: String(service === 'sandbox' ? port : sandboxBase),
-    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-  };
+  const env = serviceEnv(
+    { databaseUrl: database.url, redisUrl: redis.url, queuePrefix: redis.prefix },
+    { HEALTH_PORT: String(port), API_PORT: String(port), SANDBOX_PORT: String(service === 'sandbox' ? port : sandboxBase), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+  );
   const child = spawn(process.execPath, [...nodeFlags(service), path.join(root, bundlePath(service))], {
     cwd: root,
     env,

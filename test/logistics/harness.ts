@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@oms/config';
 import { QUEUE_NAMES, runService, type Job, type PlatformKindName } from '@oms/queue';
 import { startSandbox, type Sandbox } from '@oms/sandbox';
+import type { Shipment as SandboxShipment } from '../../services/sandbox/src/world/model.ts';
 import { reconcileShipments } from '@oms/scheduling';
-import { waitFor } from '@oms/testing';
+import { REDIS_URL, serviceEnv, waitFor } from '@oms/testing';
 import { buildApp, type BuiltApp } from '../../services/api/src/app.ts';
 import { createApiKey } from '../../services/api/src/auth.ts';
 import { CARRIERS, ERP_MAPPING } from '../e2e/world';
@@ -28,20 +29,8 @@ export type TruthOrder = Omit<Truth, 'lines'> & {
   packages: { packageNumber: string; lineIds: string[]; arranged: boolean; trackingNumber: string | null }[] | null;
 };
 
-/** One shipment as a platform sandbox received it. */
-export interface PlatformShipment {
-  store: string;
-  orderExternalId: string;
-  /** Shopee split orders: the package. */
-  packageNumber?: string;
-  /** Cyberbiz fulfillment lines, momo rows. */
-  lineIds?: string[];
-  carrier: string;
-  trackingNumber: string | null;
-  method: string;
-  confirmations: number;
-  attempts: number;
-}
+/** One shipment as a platform sandbox received it (GET /_sandbox/shipments: `at` as an ISO string). */
+export type PlatformShipment = Omit<SandboxShipment, 'at'> & { at: string };
 
 export interface LogisticsCase {
   /** Orders this platform takes a shipment for through the OMS (besides being written to iDempiere). */
@@ -500,10 +489,10 @@ export async function killWorkerMidPushAndRestart(l: Logistics, ids: string[], c
   await control(l.sandbox, '/_sandbox/faults', { system: l.kind, latencyMs: 400 });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/worker-${l.kind}/src/main.ts`)], {
     cwd: root,
-    env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DATABASE_URL: l.h.database.url, REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: l.h.prefix,
-      HEALTH_PORT: '0', WORKER_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '1500', SYNC_SETTLE_SECONDS: '0', SYNC_OVERLAP_SECONDS: '60', SHIPMENT_NOT_READY_RETRY_SECONDS: '1',
-    },
+    env: serviceEnv(
+      { databaseUrl: l.h.database.url, redisUrl: REDIS_URL, queuePrefix: l.h.prefix },
+      { LOG_LEVEL: 'warn', HEALTH_PORT: '0', WORKER_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '1500', SYNC_SETTLE_SECONDS: '0', SYNC_OVERLAP_SECONDS: '60', SHIPMENT_NOT_READY_RETRY_SECONDS: '1' },
+    ),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr!.on('data', (d) => process.env.DEBUG_WORKER && process.stderr.write(d));

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformKindName } from '@oms/queue';
-import { waitFor } from '@oms/testing';
+import { REDIS_URL, serviceEnv, waitFor } from '@oms/testing';
 import { box, control, createHarness, sorted, visible, type Harness, type Truth } from './harness';
 import { loadStoreAccess } from '../../packages/platforms/src/index.ts';
 
@@ -178,10 +178,10 @@ export function importSuite(kind: PlatformKindName, opts: { tokens: boolean; api
     const startChild = () => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/worker-${kind}/src/main.ts`)], {
         cwd: root,
-        env: {
-          ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DATABASE_URL: h.database.url, REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: h.prefix,
-          HEALTH_PORT: '0', WORKER_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '2000', SYNC_SETTLE_SECONDS: '0', SYNC_OVERLAP_SECONDS: '60',
-        },
+        env: serviceEnv(
+          { databaseUrl: h.database.url, redisUrl: REDIS_URL, queuePrefix: h.prefix },
+          { LOG_LEVEL: 'warn', HEALTH_PORT: '0', WORKER_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '2000', SYNC_SETTLE_SECONDS: '0', SYNC_OVERLAP_SECONDS: '60' },
+        ),
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       child.stderr!.on('data', (d) => process.env.DEBUG_WORKER && process.stderr.write(d));

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestRedisPrefix, freePort, waitFor, type TestDatabase } from '@oms/testing';
+import { createTestDatabase, createTestRedisPrefix, freePort, serviceEnv, waitFor, type TestDatabase } from '@oms/testing';
 import { publishChannelChanged } from '@oms/scheduling';
 import { createChannel, createOrder, createPlatform } from './factory';
 import { allSchedules, makeInstance, pendingJobs, type Instance } from './helpers';
@@ -30,18 +30,10 @@ async function startScheduler(sweepMs: number) {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/scheduler/src/main.ts')], {
     cwd: root,
-    env: {
-      ...(process.env as Record<string, string>),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.prefix,
-      HEALTH_PORT: String(port),
-      SCHEDULER_SWEEP_MS: String(sweepMs),
-      SHUTDOWN_TIMEOUT_MS: '5000',
-    },
+    env: serviceEnv(
+      { databaseUrl: database.url, redisUrl: redis.url, queuePrefix: redis.prefix },
+      { HEALTH_PORT: String(port), SCHEDULER_SWEEP_MS: String(sweepMs), SHUTDOWN_TIMEOUT_MS: '5000' },
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

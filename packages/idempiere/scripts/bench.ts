@@ -4,6 +4,8 @@
 // serializes order writes on its document-number sequence.
 // Options (env): BENCH_ORDERS (2000), BENCH_LATENCY_MS (5), BENCH_PROCESSING_MS (2), ERP_BATCH_SIZE (100), BENCH_BUYERS (800).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@oms/config';
@@ -95,7 +97,7 @@ try {
   const requestsBefore = w.writer.ctx.client.stats.requests;
   const writesBefore = (await control.writes()).total;
   // BENCH_PROFILE=file.cpuprofile: a CPU profile of this process (the writer runs in it) over the writing only.
-  const profiler = process.env.BENCH_PROFILE ? new (await import('node:inspector/promises')).Session() : undefined;
+  const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
   if (profiler) {
     profiler.connect();
     await profiler.post('Profiler.enable');
@@ -119,7 +121,7 @@ try {
   const elapsedMs = performance.now() - started;
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
-    (await import('node:fs')).writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
   }
   const requests = w.writer.ctx.client.stats.requests - requestsBefore;
   await control.setFaults({ latencyMs: 0, processingMsPerOrder: 0 });

@@ -68,7 +68,8 @@ export class CyberbizAdapter implements PlatformAdapter {
   // No documented maximum; a week keeps each committed window (and the work redone after a failure) small.
   readonly maxWindowMs = 7 * 86_400_000;
   private readonly http: AxiosInstance;
-  private readonly pacer = new Pacer(5);
+  // Per token, at the documented rate.
+  private readonly pacer = new Pacer(this.rateLimit.max);
 
   constructor(opts: { timeoutMs?: number } = {}) {
     this.http = createHttp(opts.timeoutMs);

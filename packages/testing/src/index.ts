@@ -149,6 +149,23 @@ export async function startPrivateRedis(): Promise<{ url: string; port: number; 
   };
 }
 
+/**
+ * The environment of an OMS service process a test starts: this process's environment, JSON logs at info, and the
+ * test's own database and Redis prefix; `extra` adds or overrides keys.
+ */
+export function serviceEnv(at: { databaseUrl: string; redisUrl: string; queuePrefix: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    DATABASE_URL: at.databaseUrl,
+    REDIS_URL: at.redisUrl,
+    QUEUE_PREFIX: at.queuePrefix,
+    ...extra,
+  };
+}
+
 /** Polls until fn returns a truthy value or the time runs out. */
 export async function waitFor<T>(fn: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);

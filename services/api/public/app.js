@@ -40,7 +40,7 @@ const $ = (sel, root = document) => root.querySelector(sel);
 const t = (key) => (I18N[lang] && I18N[lang][key]) || I18N.en[key] || key;
 const st = (state) => t(`st_${state}`);
 /** A shipment's state in the operator's words (a state without a label shows as it is). */
-const shipmentState = (state) => (t(`sh_${state}`) === `sh_${state}` ? state : t(`sh_${state}`));
+const shipmentState = (state) => I18N[lang]?.[`sh_${state}`] ?? I18N.en[`sh_${state}`] ?? state;
 
 function applyLang() {
   document.documentElement.lang = lang === 'zh' ? 'zh-Hant' : 'en';

@@ -26,9 +26,6 @@ interface Existing {
  * pending, so the writer updates or cancels it. A person must decide: unchanged. Otherwise waiting
  * until eligible, then pending.
  */
-/** Statuses that create no ERP order: an order in one of them that never reached the ERP needs nothing there. */
-const NEEDS_NO_ERP_ORDER: OrderStatus[] = ['cancelled', 'returned'];
-
 /** In the ERP, or possibly (a write was started): a cancellation there must void it, so a person looks at it. */
 function reachedErp(existing: Pick<Existing, 'erpState' | 'erpOrderId'> | null): boolean {
   return !!existing && (existing.erpOrderId !== null || existing.erpState === 'written' || existing.erpState === 'writing' || existing.erpState === 'needs_attention');
@@ -37,7 +34,7 @@ function reachedErp(existing: Pick<Existing, 'erpState' | 'erpOrderId'> | null):
 export function nextErpState(existing: Pick<Existing, 'erpState' | 'erpOrderId'> | null, order: CanonicalOrder | null, createOn: readonly OrderStatus[]): ErpState {
   if (!order) return 'blocked';
   if (existing?.erpState === 'needs_attention') return 'needs_attention';
-  if (existing && (existing.erpOrderId !== null || existing.erpState === 'written' || existing.erpState === 'writing')) return 'pending';
+  if (reachedErp(existing)) return 'pending';
   return isErpEligible(order, createOn) ? 'pending' : 'waiting';
 }
 
@@ -136,8 +133,10 @@ export async function upsertOrders(ctx: PlatformJobContext, channel: Pick<Channe
     }
     let erpState = nextErpState(existing, order, channel.erpCreateOn as OrderStatus[]);
     let erpReason = invalidReason;
-    if (!order && reportedStatus && NEEDS_NO_ERP_ORDER.includes(reportedStatus) && !reachedErp(existing)) {
-      // Nothing to write and nothing to undo: recorded as it is, not put before a person.
+    if (!order && reportedStatus && !isErpEligible({ status: reportedStatus, cod: false }, channel.erpCreateOn as OrderStatus[]) && !reachedErp(existing)) {
+      // In a status that creates no ERP order (a cancellation, a return), and never in the ERP: nothing to write
+      // and nothing to undo, so it is recorded as it is rather than put before a person. (COD is unknown without a
+      // valid payload: the prepaid rule decides.)
       erpState = 'waiting';
       erpReason = `${reportedStatus} on the platform before it reached the ERP (${invalidReason})`;
     }
