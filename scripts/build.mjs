@@ -38,7 +38,12 @@ function externalsInNodeModules(outDir) {
         if (args.pluginData?.resolving) return undefined;
         if (builtins.has(args.path)) return { path: args.path, external: true };
         if (args.path.startsWith('@oms/')) return undefined;
-        const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+        const r = await b.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: { resolving: true },
+        });
         if (r.errors.length) return { errors: r.errors };
         if (isWorkspace(r.path)) return { path: r.path };
         let rel = path.relative(outDir, r.path).split(path.sep).join('/');
@@ -118,5 +123,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const started = Date.now();
   const names = process.argv.slice(2);
   await buildAll(names.length ? names : undefined);
-  console.log(`built ${(names.length ? names : Object.keys(entries)).map(bundlePath).join(', ')} in ${Date.now() - started} ms`);
+  console.log(
+    `built ${(names.length ? names : Object.keys(entries)).map(bundlePath).join(', ')} in ${Date.now() - started} ms`,
+  );
 }

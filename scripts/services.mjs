@@ -38,12 +38,25 @@ export const bundlePath = (name) => `dist/${name}/main.mjs`;
  *   arenas and cost CPU. With this budget only really hot functions ever tier up; queries run as fast.
  * - --enable-source-maps: stack traces point at the TypeScript sources (dist/<name>/main.mjs.map).
  */
-export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=4', '--wasm-tiering-budget=1000000000'];
+export const SERVICE_NODE_FLAGS = [
+  '--enable-source-maps',
+  '--max-old-space-size=128',
+  '--max-semi-space-size=4',
+  '--wasm-tiering-budget=1000000000',
+];
 /** The sandbox (a stand-in for the platforms, holding its whole world in memory) and the one-off tools. */
 export const PLAIN_NODE_FLAGS = ['--enable-source-maps'];
 
 /** The OMS services, each a Deployment of its own (the sandbox is not one of them). */
-export const OMS_SERVICES = ['api', 'scheduler', 'worker-shopee', 'worker-cyberbiz', 'worker-shopline', 'worker-momo', 'erp-writer'];
+export const OMS_SERVICES = [
+  'api',
+  'scheduler',
+  'worker-shopee',
+  'worker-cyberbiz',
+  'worker-shopline',
+  'worker-momo',
+  'erp-writer',
+];
 
 export function nodeFlags(name) {
   if (!(name in entries)) throw new Error(`no bundle named ${name}`);
@@ -58,7 +71,8 @@ export function nodeCommand(name) {
 /** The module specifiers a bundle imports (esbuild writes static imports one per line, at the top level). */
 export function bundleImports(text) {
   const found = new Set();
-  for (const m of text.matchAll(/^(?:import|export)\b[^;"]*?\bfrom\s*"([^"]+)";?$|^import\s*"([^"]+)";?$/gm)) found.add(m[1] ?? m[2]);
+  for (const m of text.matchAll(/^(?:import|export)\b[^;"]*?\bfrom\s*"([^"]+)";?$|^import\s*"([^"]+)";?$/gm))
+    found.add(m[1] ?? m[2]);
   for (const m of text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)) found.add(m[1]);
   return [...found];
 }
@@ -77,7 +91,8 @@ export function checkDist(names = Object.keys(entries), base = root) {
     }
     for (const spec of bundleImports(readFileSync(file, 'utf8'))) {
       if (!spec.startsWith('.')) continue;
-      if (!existsSync(path.resolve(path.dirname(file), spec))) problems.push(`${bundlePath(name)} imports ${spec}, which does not exist`);
+      if (!existsSync(path.resolve(path.dirname(file), spec)))
+        problems.push(`${bundlePath(name)} imports ${spec}, which does not exist`);
     }
   }
   return [...new Set(problems)];

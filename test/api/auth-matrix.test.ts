@@ -13,16 +13,25 @@ const routesOf = () => h.built.routes.filter((r) => r.method !== 'HEAD' && r.met
 
 async function call(method: string, url: string, headers: Record<string, string> = {}) {
   const withBody = method !== 'GET' && method !== 'DELETE';
-  return h.built.app.inject({ method: method as 'GET', url, headers: { ...headers, ...(withBody ? { 'content-type': 'application/json' } : {}) }, ...(withBody ? { payload: '{}' } : {}) });
+  return h.built.app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...headers, ...(withBody ? { 'content-type': 'application/json' } : {}) },
+    ...(withBody ? { payload: '{}' } : {}),
+  });
 }
 
 describe('route table', () => {
   it('knows every route, and every route says how it is protected', () => {
     const routes = routesOf();
     expect(routes.length).toBeGreaterThan(60);
-    for (const r of routes) expect(['public', 'metrics', 'webhook', 'oauth', 'read', 'admin', 'key']).toContain(r.access);
+    for (const r of routes)
+      expect(['public', 'metrics', 'webhook', 'oauth', 'read', 'admin', 'key']).toContain(r.access);
     // Only these may be reached without an API key.
-    const open = routes.filter((r) => r.access !== 'read' && r.access !== 'admin' && r.access !== 'key').map((r) => `${r.method} ${r.url}`).sort();
+    const open = routes
+      .filter((r) => r.access !== 'read' && r.access !== 'admin' && r.access !== 'key')
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
     expect(open).toEqual(
       [
         'DELETE /session',
@@ -54,17 +63,28 @@ describe('auth matrix on every route', () => {
       const wrong = await call(r.method, url, { authorization: 'Bearer oms_not-a-real-key-0000000000' });
       const viewer = await call(r.method, url, h.viewer);
       const admin = await call(r.method, url, h.admin);
-      for (const [who, res] of [['anon', anon], ['wrong', wrong], ['viewer', viewer], ['admin', admin]] as const) {
+      for (const [who, res] of [
+        ['anon', anon],
+        ['wrong', wrong],
+        ['viewer', viewer],
+        ['admin', admin],
+      ] as const) {
         expectStatus(`${label} ${who}`, res.statusCode, (s) => s < 500, 'no 5xx');
       }
       switch (r.access) {
         case 'public':
-          for (const res of [anon, viewer, admin]) expectStatus(`${label} public`, res.statusCode, (s) => s !== 401 && s !== 403, 'not 401/403');
+          for (const res of [anon, viewer, admin])
+            expectStatus(`${label} public`, res.statusCode, (s) => s !== 401 && s !== 403, 'not 401/403');
           break;
         case 'metrics':
           expectStatus(`${label} anon`, anon.statusCode, (s) => s === 401, '401');
           expectStatus(`${label} admin key is not the metrics token`, admin.statusCode, (s) => s === 401, '401');
-          expectStatus(`${label} token`, (await call('GET', url, { authorization: 'Bearer metrics-token-for-tests' })).statusCode, (s) => s === 200, '200');
+          expectStatus(
+            `${label} token`,
+            (await call('GET', url, { authorization: 'Bearer metrics-token-for-tests' })).statusCode,
+            (s) => s === 200,
+            '200',
+          );
           break;
         case 'webhook':
           // No signature: refused as unverified, whatever API key is sent.
@@ -80,7 +100,8 @@ describe('auth matrix on every route', () => {
           expectStatus(`${label} anon`, anon.statusCode, (s) => s === 401, '401');
           expectStatus(`${label} wrong key`, wrong.statusCode, (s) => s === 401, '401');
           expectStatus(`${label} admin`, admin.statusCode, (s) => s !== 401 && s !== 403, 'not 401/403');
-          if (r.access === 'admin' || (r.access === 'read' && !reading)) expectStatus(`${label} viewer`, viewer.statusCode, (s) => s === 403, '403');
+          if (r.access === 'admin' || (r.access === 'read' && !reading))
+            expectStatus(`${label} viewer`, viewer.statusCode, (s) => s === 403, '403');
           else expectStatus(`${label} viewer`, viewer.statusCode, (s) => s !== 401 && s !== 403, 'not 401/403');
           break;
       }
@@ -94,7 +115,11 @@ describe('auth matrix on every route', () => {
     expect(res.headers.location).toBe('/admin/queues-readonly');
     const ro = await call('GET', '/admin/queues-readonly/api/queues?activeQueue=erp-orders', h.viewer);
     expect(ro.statusCode).toBe(200);
-    expect(JSON.parse(ro.body).queues.map((q: { name: string }) => q.name).sort()).toEqual(['erp-orders', 'platform-cyberbiz', 'platform-momo', 'platform-shopee', 'platform-shopline']);
+    expect(
+      JSON.parse(ro.body)
+        .queues.map((q: { name: string }) => q.name)
+        .sort(),
+    ).toEqual(['erp-orders', 'platform-cyberbiz', 'platform-momo', 'platform-shopee', 'platform-shopline']);
     expect(JSON.parse(ro.body).queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toBe(true);
   });
 
@@ -107,7 +132,9 @@ describe('auth matrix on every route', () => {
     const pair = cookie.split(';')[0]!;
     expect((await call('GET', '/admin/queues', { cookie: pair })).statusCode).toBe(200);
     expect((await call('GET', '/platforms', { cookie: pair })).statusCode).toBe(200);
-    expect((await call('PUT', '/admin/queues/api/queues/erp-orders/pause', { cookie: pair })).statusCode).toBeLessThan(300);
+    expect((await call('PUT', '/admin/queues/api/queues/erp-orders/pause', { cookie: pair })).statusCode).toBeLessThan(
+      300,
+    );
     expect((await call('POST', '/platforms', { cookie: pair })).statusCode).toBe(401);
     const logout = await h.built.app.inject({ method: 'DELETE', url: '/session' });
     expect(String(logout.headers['set-cookie'])).toMatch(/Max-Age=0/);

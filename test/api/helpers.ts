@@ -22,10 +22,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startApi(label: string, env: Record<string, string> = {}, extra: Partial<AppDeps> = {}): Promise<Harness> {
+export async function startApi(
+  label: string,
+  env: Record<string, string> = {},
+  extra: Partial<AppDeps> = {},
+): Promise<Harness> {
   const tdb = await createTestDatabase(label);
   const pre = await createTestRedisPrefix(label);
-  const config = parseConfig({ ...env, DATABASE_URL: tdb.url, REDIS_URL: pre.url, QUEUE_PREFIX: pre.prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', NODE_ENV: 'test' });
+  const config = parseConfig({
+    ...env,
+    DATABASE_URL: tdb.url,
+    REDIS_URL: pre.url,
+    QUEUE_PREFIX: pre.prefix,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    NODE_ENV: 'test',
+  });
   const redis = createRedis(pre.url, 'producer');
   const queues = new Queues(redis, pre.prefix);
   const built = await buildApp({ config, db: tdb.db, redis, queues, ...extra });
@@ -76,7 +87,13 @@ export interface Seed {
 export async function seed(h: Harness, suffix = '1'): Promise<Seed> {
   const { db, box } = h;
   const platform = await db.platform.create({
-    data: { kind: 'shopee', name: `Shopee app ${suffix}`, apiHost: 'http://127.0.0.1:4011', appId: '100200', appSecretEnc: box.encrypt(SECRETS.appSecret) },
+    data: {
+      kind: 'shopee',
+      name: `Shopee app ${suffix}`,
+      apiHost: 'http://127.0.0.1:4011',
+      appId: '100200',
+      appSecretEnc: box.encrypt(SECRETS.appSecret),
+    },
   });
   const channel = await db.channel.create({
     data: {
@@ -127,13 +144,37 @@ export async function seed(h: Harness, suffix = '1'): Promise<Seed> {
       erpDocumentNo: 'SO-1',
     },
   });
-  await db.erpCall.create({ data: { orderId: written.id, action: 'create-order', method: 'POST', path: '/models/c_order', status: 201, durationMs: 230, documentNo: 'SO-1' } });
-  const shipment = await db.shipment.create({
-    data: { orderId: written.id, channelId: channel.id, erpInOutId: Math.floor(Math.random() * 1e9), carrier: 'Blackcat', trackingNumber: 'T123', state: 'failed', reason: 'carrier unknown' },
+  await db.erpCall.create({
+    data: {
+      orderId: written.id,
+      action: 'create-order',
+      method: 'POST',
+      path: '/models/c_order',
+      status: 201,
+      durationMs: 230,
+      documentNo: 'SO-1',
+    },
   });
-  const sku = await db.skuMapping.create({ data: { channelId: channel.id, platformSku: `SKU-${suffix}`, erpProductId: 134 } });
-  const carrier = await db.carrierMapping.create({ data: { channelId: channel.id, erpShipperName: `Shipper ${suffix}`, platformCarrier: 'Blackcat' } });
-  const run = await db.syncRun.create({ data: { channelId: channel.id, kind: 'get_orders', status: 'succeeded', pages: 1, ordersNew: 2 } });
+  const shipment = await db.shipment.create({
+    data: {
+      orderId: written.id,
+      channelId: channel.id,
+      erpInOutId: Math.floor(Math.random() * 1e9),
+      carrier: 'Blackcat',
+      trackingNumber: 'T123',
+      state: 'failed',
+      reason: 'carrier unknown',
+    },
+  });
+  const sku = await db.skuMapping.create({
+    data: { channelId: channel.id, platformSku: `SKU-${suffix}`, erpProductId: 134 },
+  });
+  const carrier = await db.carrierMapping.create({
+    data: { channelId: channel.id, erpShipperName: `Shipper ${suffix}`, platformCarrier: 'Blackcat' },
+  });
+  const run = await db.syncRun.create({
+    data: { channelId: channel.id, kind: 'get_orders', status: 'succeeded', pages: 1, ordersNew: 2 },
+  });
   return {
     platformId: platform.id,
     channelId: channel.id,

@@ -33,7 +33,12 @@ afterAll(async () => {
 });
 
 async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, { method, redirect: 'manual', headers: { ...h.admin, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { ...h.admin, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return res;
 }
 
@@ -59,9 +64,20 @@ describe('connect a store through the sandbox', () => {
         kind === 'shopee'
           ? { appId: String(creds.shopee.partner_id), appSecret: creds.shopee.partner_key }
           : { appId: creds[kind].client_id, appSecret: creds[kind].client_secret };
-      const p = (await (await api('POST', '/platforms', { kind, name: `${kind} sandbox`, apiHost: sandbox.urls[kind], authHost: sandbox.urls[kind], ...app })).json()) as { id: string };
+      const p = (await (
+        await api('POST', '/platforms', {
+          kind,
+          name: `${kind} sandbox`,
+          apiHost: sandbox.urls[kind],
+          authHost: sandbox.urls[kind],
+          ...app,
+        })
+      ).json()) as { id: string };
       platforms[kind] = p.id;
-      const c = (await (await api('POST', '/channels', { platformId: p.id, name: `${kind} store` })).json()) as { id: string; state: string };
+      const c = (await (await api('POST', '/channels', { platformId: p.id, name: `${kind} store` })).json()) as {
+        id: string;
+        state: string;
+      };
       channels[kind] = c.id;
       expect(c.state).toBe('needs_reauth');
 
@@ -112,7 +128,10 @@ describe('connect a store through the sandbox', () => {
 });
 
 describe('webhooks', () => {
-  const fetchJobs = async (kind: 'shopee' | 'cyberbiz' | 'shopline') => (await h.queues.get(`platform-${kind}`).getJobs(['waiting'])).filter((j) => j.name === 'fetch-order').map((j) => j.data);
+  const fetchJobs = async (kind: 'shopee' | 'cyberbiz' | 'shopline') =>
+    (await h.queues.get(`platform-${kind}`).getJobs(['waiting']))
+      .filter((j) => j.name === 'fetch-order')
+      .map((j) => j.data);
 
   it('shopee: a push signed over the callback URL and raw body enqueues fetch-order, answered with an empty 200', async () => {
     const row = await h.db.channel.findUniqueOrThrow({ where: { id: channels.shopee! } });
@@ -120,13 +139,23 @@ describe('webhooks', () => {
       await fetch(`${sandbox.urls.control}/_sandbox/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ platform: 'shopee', callbackUrl: `${base}/webhooks/shopee`, code: 3, shopId: row.externalShopId, data: { ordersn: 'SHP-WEBHOOK-1', status: 'READY_TO_SHIP' } }),
+        body: JSON.stringify({
+          platform: 'shopee',
+          callbackUrl: `${base}/webhooks/shopee`,
+          code: 3,
+          shopId: row.externalShopId,
+          data: { ordersn: 'SHP-WEBHOOK-1', status: 'READY_TO_SHIP' },
+        }),
       })
     ).json();
     expect(res).toEqual({ delivered: true, status: 200, body: '' });
     expect(await fetchJobs('shopee')).toContainEqual({ channelId: row.id, externalId: 'SHP-WEBHOOK-1' });
 
-    const forged = await fetch(`${base}/webhooks/shopee`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'a'.repeat(64) }, body: '{"shop_id":1,"code":3,"data":{"ordersn":"X"}}' });
+    const forged = await fetch(`${base}/webhooks/shopee`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'a'.repeat(64) },
+      body: '{"shop_id":1,"code":3,"data":{"ordersn":"X"}}',
+    });
     expect(forged.status).toBe(401);
   });
 
@@ -137,14 +166,30 @@ describe('webhooks', () => {
       const sig = createHmac('sha256', creds.cyberbiz.client_secret).update(body).digest(encoding);
       const r = await fetch(`${base}/webhooks/cyberbiz`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-cyberbiz-hmac-sha256': sig, 'x-cyberbiz-domain': row.externalShopId, 'x-cyberbiz-event': 'orders/paid' },
+        headers: {
+          'content-type': 'application/json',
+          'x-cyberbiz-hmac-sha256': sig,
+          'x-cyberbiz-domain': row.externalShopId,
+          'x-cyberbiz-event': 'orders/paid',
+        },
         body,
       });
       expect(r.status).toBe(200);
       expect(await r.text()).toBe('');
     }
-    expect((await fetchJobs('cyberbiz')).filter((d) => d.externalId === 'CB-WEBHOOK-1').length).toBeGreaterThanOrEqual(1);
-    const bad = await fetch(`${base}/webhooks/cyberbiz`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-cyberbiz-hmac-sha256': 'deadbeef', 'x-cyberbiz-domain': row.externalShopId, 'x-cyberbiz-event': 'orders/paid' }, body });
+    expect((await fetchJobs('cyberbiz')).filter((d) => d.externalId === 'CB-WEBHOOK-1').length).toBeGreaterThanOrEqual(
+      1,
+    );
+    const bad = await fetch(`${base}/webhooks/cyberbiz`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-cyberbiz-hmac-sha256': 'deadbeef',
+        'x-cyberbiz-domain': row.externalShopId,
+        'x-cyberbiz-event': 'orders/paid',
+      },
+      body,
+    });
     expect(bad.status).toBe(401);
   });
 
@@ -153,10 +198,18 @@ describe('webhooks', () => {
     const secret = 'shopline-hook-secret-0123456789';
     expect((await api('PATCH', `/channels/${id}`, { webhookSecret: secret })).status).toBe(200);
     const body = JSON.stringify({ topic: 'order/update', resource: { id: 'SL-WEBHOOK-1' } });
-    const ok = await fetch(`${base}/webhooks/shopline/${id}/${secret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const ok = await fetch(`${base}/webhooks/shopline/${id}/${secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(ok.status).toBe(200);
     expect(await fetchJobs('shopline')).toContainEqual({ channelId: id, externalId: 'SL-WEBHOOK-1' });
-    for (const url of [`/webhooks/shopline/${id}/wrong-secret-0123456789`, `/webhooks/shopline/not-a-uuid/${secret}`, `/webhooks/shopee/${id}/${secret}`]) {
+    for (const url of [
+      `/webhooks/shopline/${id}/wrong-secret-0123456789`,
+      `/webhooks/shopline/not-a-uuid/${secret}`,
+      `/webhooks/shopee/${id}/${secret}`,
+    ]) {
       const r = await fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(r.status, url).toBe(401);
     }
@@ -164,7 +217,8 @@ describe('webhooks', () => {
 
   it('counts refused deliveries in oms_webhook_receipt and /metrics', async () => {
     const refused = await h.db.webhookReceipt.groupBy({ by: ['platform', 'verified'], _count: { _all: true } });
-    const count = (p: string, v: boolean) => refused.find((r) => r.platform === p && r.verified === v)?._count._all ?? 0;
+    const count = (p: string, v: boolean) =>
+      refused.find((r) => r.platform === p && r.verified === v)?._count._all ?? 0;
     expect(count('shopee', false)).toBeGreaterThanOrEqual(1);
     expect(count('shopee', true)).toBe(1);
     expect(count('cyberbiz', false)).toBe(1);

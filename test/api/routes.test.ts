@@ -26,9 +26,20 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function api(method: string, route: string, url: string, body?: unknown, headers: Record<string, string> = h.admin) {
+async function api(
+  method: string,
+  route: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = h.admin,
+) {
   covered.add(`${method} ${route}`);
-  const res = await h.built.app.inject({ method: method as 'GET', url, headers, ...(body !== undefined ? { payload: body as object } : {}) });
+  const res = await h.built.app.inject({
+    method: method as 'GET',
+    url,
+    headers,
+    ...(body !== undefined ? { payload: body as object } : {}),
+  });
   assertNoSecret(res.body, [h.adminKey, h.viewerKey]);
   expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(500);
   return { status: res.statusCode, json: () => JSON.parse(res.body), body: res.body, headers: res.headers };
@@ -37,7 +48,10 @@ async function api(method: string, route: string, url: string, body?: unknown, h
 describe('health, metrics, docs, console', () => {
   it('answers health, readiness, metrics and OpenAPI', async () => {
     expect((await api('GET', '/health/live', '/health/live', undefined, {})).json()).toEqual({ status: 'ok' });
-    expect((await api('GET', '/health/ready', '/health/ready', undefined, {})).json()).toEqual({ status: 'ready', problems: [] });
+    expect((await api('GET', '/health/ready', '/health/ready', undefined, {})).json()).toEqual({
+      status: 'ready',
+      problems: [],
+    });
     await h.queues.add('getOrders', { channelId: s.channelId }, { platform: 'shopee' });
     const m = await api('GET', '/metrics', '/metrics', undefined, {});
     expect(m.body).toMatch(/oms_queue_jobs\{queue="platform-shopee",state="waiting"\} [1-9]/);
@@ -51,7 +65,11 @@ describe('health, metrics, docs, console', () => {
     expect(Object.keys(doc.paths)).toContain('/channels/{id}/backfill');
     expect(doc.paths['/orders'].get.parameters.some((p: { name: string }) => p.name === 'erpState')).toBe(true);
     expect((await api('GET', '/docs', '/docs')).status).toBeLessThan(400);
-    for (const [route, type] of [['/', 'text/html'], ['/console/app.js', 'javascript'], ['/console/style.css', 'text/css']] as const) {
+    for (const [route, type] of [
+      ['/', 'text/html'],
+      ['/console/app.js', 'javascript'],
+      ['/console/style.css', 'text/css'],
+    ] as const) {
       const r = await api('GET', route, route, undefined, {});
       expect(r.status).toBe(200);
       expect(String(r.headers['content-type'])).toContain(type);
@@ -59,7 +77,10 @@ describe('health, metrics, docs, console', () => {
   });
 
   it('sessions: who am I, login cookie, logout', async () => {
-    expect((await api('GET', '/session', '/session', undefined, h.viewer)).json()).toEqual({ name: 'test-viewer', role: 'viewer' });
+    expect((await api('GET', '/session', '/session', undefined, h.viewer)).json()).toEqual({
+      name: 'test-viewer',
+      role: 'viewer',
+    });
     const login = await api('POST', '/session', '/session', undefined, h.viewer);
     expect(login.status).toBe(200);
     expect(String(login.headers['set-cookie'])).toContain('HttpOnly');
@@ -69,7 +90,12 @@ describe('health, metrics, docs, console', () => {
 
 describe('platforms', () => {
   it('create, read, update, delete; the secret is write-only', async () => {
-    const created = await api('POST', '/platforms', '/platforms', { kind: 'cyberbiz', name: 'Cyberbiz app', appId: 'cid', appSecret: 'brand-new-app-secret-xyz' });
+    const created = await api('POST', '/platforms', '/platforms', {
+      kind: 'cyberbiz',
+      name: 'Cyberbiz app',
+      appId: 'cid',
+      appSecret: 'brand-new-app-secret-xyz',
+    });
     expect(created.status).toBe(201);
     const p = created.json();
     expect(p).toMatchObject({ kind: 'cyberbiz', hasAppSecret: true, apiHost: h.config.CYBERBIZ_API_URL });
@@ -102,15 +128,34 @@ describe('channels', () => {
     });
     expect(created.status).toBe(201);
     const c = created.json();
-    expect(c).toMatchObject({ name: 'New shop', state: 'active', hasAccessToken: true, hasRefreshToken: false, hasWebhookSecret: true, accessTokenExpiresAt: '2030-01-01T00:00:00.000Z', platformKind: 'shopee' });
+    expect(c).toMatchObject({
+      name: 'New shop',
+      state: 'active',
+      hasAccessToken: true,
+      hasRefreshToken: false,
+      hasWebhookSecret: true,
+      accessTokenExpiresAt: '2030-01-01T00:00:00.000Z',
+      platformKind: 'shopee',
+    });
     expect(created.body).not.toContain('tok-abc-123456789');
     expect(created.body).not.toContain('a-webhook-secret-long-enough');
-    expect((await api('POST', '/channels', '/channels', { platformId: s.platformId, name: 'Dup', externalShopId: 'shop-new' })).status).toBe(409);
+    expect(
+      (
+        await api('POST', '/channels', '/channels', {
+          platformId: s.platformId,
+          name: 'Dup',
+          externalShopId: 'shop-new',
+        })
+      ).status,
+    ).toBe(409);
 
     expect((await api('GET', '/channels', '/channels')).json().length).toBe(2);
     expect((await api('GET', '/channels', `/channels?state=active&platformId=${s.platformId}`)).json().length).toBe(2);
     expect((await api('GET', '/channels/:id', `/channels/${c.id}`)).json().syncIntervalSeconds).toBe(120);
-    const patched = await api('PATCH', '/channels/:id', `/channels/${c.id}`, { refreshToken: 'rt-new-1234567', erpWarehouseId: 103 });
+    const patched = await api('PATCH', '/channels/:id', `/channels/${c.id}`, {
+      refreshToken: 'rt-new-1234567',
+      erpWarehouseId: 103,
+    });
     expect(patched.json()).toMatchObject({ hasRefreshToken: true, erpWarehouseId: 103, tokenVersion: 1 });
     expect((await api('POST', '/channels/:id/pause', `/channels/${c.id}/pause`)).json().state).toBe('paused');
     expect((await api('POST', '/channels/:id/sync', `/channels/${c.id}/sync`)).status).toBe(409);
@@ -121,7 +166,9 @@ describe('channels', () => {
     expect(changed.filter((x) => x === c.id).length).toBeGreaterThanOrEqual(5);
 
     // Without credentials a channel waits to be connected.
-    const bare = (await api('POST', '/channels', '/channels', { platformId: s.platformId, name: 'Unconnected' })).json();
+    const bare = (
+      await api('POST', '/channels', '/channels', { platformId: s.platformId, name: 'Unconnected' })
+    ).json();
     expect(bare).toMatchObject({ state: 'needs_reauth', connected: false, externalShopId: null });
     expect((await api('POST', '/channels/:id/sync', `/channels/${bare.id}/sync`)).status).toBe(409);
   });
@@ -147,10 +194,19 @@ describe('channels', () => {
     const job = await h.queues.get('platform-shopee').getJob(`backfill-${run.id}`);
     expect(job?.data).toEqual({ channelId: s.channelId, syncRunId: run.id });
     await h.db.syncRun.update({ where: { id: run.id }, data: { status: 'running', progress: 0.5, pages: 3 } });
-    expect((await api('GET', '/sync-runs/:id', `/sync-runs/${run.id}`)).json()).toMatchObject({ status: 'running', progress: 0.5, pages: 3 });
-    const runs = (await api('GET', '/channels/:id/sync-runs', `/channels/${s.channelId}/sync-runs?kind=backfill`)).json();
+    expect((await api('GET', '/sync-runs/:id', `/sync-runs/${run.id}`)).json()).toMatchObject({
+      status: 'running',
+      progress: 0.5,
+      pages: 3,
+    });
+    const runs = (
+      await api('GET', '/channels/:id/sync-runs', `/channels/${s.channelId}/sync-runs?kind=backfill`)
+    ).json();
     expect(runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
-    const bad = await api('POST', '/channels/:id/backfill', `/channels/${s.channelId}/backfill`, { from: to, to: from });
+    const bad = await api('POST', '/channels/:id/backfill', `/channels/${s.channelId}/backfill`, {
+      from: to,
+      to: from,
+    });
     expect(bad.status).toBe(400);
     expect(bad.json().field).toBe('from');
   });
@@ -162,10 +218,18 @@ describe('orders', () => {
     expect(all.items.length).toBe(2);
     const blocked = (await api('GET', '/orders', `/orders?blocked=true&channelId=${s.channelId}`)).json();
     expect(blocked.items.map((o: { id: string }) => o.id)).toEqual([s.blockedOrderId]);
-    expect(blocked.items[0]).toMatchObject({ erpReason: 'SKU UNKNOWN-SKU maps to no product', total: '199.00', channelName: 'Shop 1' });
-    expect((await api('GET', '/orders', '/orders?erpState=written&platformStatus=COMPLETED')).json().items.length).toBe(1);
+    expect(blocked.items[0]).toMatchObject({
+      erpReason: 'SKU UNKNOWN-SKU maps to no product',
+      total: '199.00',
+      channelName: 'Shop 1',
+    });
+    expect((await api('GET', '/orders', '/orders?erpState=written&platformStatus=COMPLETED')).json().items.length).toBe(
+      1,
+    );
     const since = new Date(Date.now() - 5400_000).toISOString();
-    expect((await api('GET', '/orders', `/orders?createdFrom=${encodeURIComponent(since)}`)).json().items.length).toBe(1);
+    expect((await api('GET', '/orders', `/orders?createdFrom=${encodeURIComponent(since)}`)).json().items.length).toBe(
+      1,
+    );
     const p1 = (await api('GET', '/orders', '/orders?limit=1')).json();
     expect(p1.items.length).toBe(1);
     const p2 = (await api('GET', '/orders', `/orders?limit=1&cursor=${p1.nextCursor}`)).json();
@@ -190,9 +254,19 @@ describe('orders', () => {
     const jobId = `write-order-${order.id}-${order.contentHash.slice(0, 16)}`;
     const erp = h.queues.get('erp-orders');
     // A write that failed earlier: its job still holds the id.
-    await h.queues.add('writeOrder', { orderId: order.id, contentHash: order.contentHash }, { options: { attempts: 1 } });
+    await h.queues.add(
+      'writeOrder',
+      { orderId: order.id, contentHash: order.contentHash },
+      { options: { attempts: 1 } },
+    );
     const connection = createRedis(h.config.REDIS_URL, 'worker');
-    const worker = new Worker('erp-orders', async () => { throw new Error('earlier failure'); }, { connection, prefix: h.config.QUEUE_PREFIX });
+    const worker = new Worker(
+      'erp-orders',
+      async () => {
+        throw new Error('earlier failure');
+      },
+      { connection, prefix: h.config.QUEUE_PREFIX },
+    );
     await waitFor(async () => (await (await erp.getJob(jobId))?.getState()) === 'failed', { what: 'the job to fail' });
     await worker.close();
     connection.disconnect();
@@ -209,9 +283,15 @@ describe('orders', () => {
     expect(written.json().message).toMatch(/already written/);
 
     await h.db.order.update({ where: { id: order.id }, data: { erpState: 'blocked', erpReason: 'again' } });
-    const many = (await api('POST', '/orders/retry', '/orders/retry', { erpState: 'blocked', channelId: s.channelId })).json();
+    const many = (
+      await api('POST', '/orders/retry', '/orders/retry', { erpState: 'blocked', channelId: s.channelId })
+    ).json();
     expect(many.results).toEqual([{ orderId: order.id, queued: true, reason: 'a write job is already waiting' }]);
-    const byIds = (await api('POST', '/orders/retry', '/orders/retry', { ids: [s.writtenOrderId, '00000000-0000-4000-8000-000000000009'] })).json();
+    const byIds = (
+      await api('POST', '/orders/retry', '/orders/retry', {
+        ids: [s.writtenOrderId, '00000000-0000-4000-8000-000000000009'],
+      })
+    ).json();
     expect(byIds.results.map((x: { queued: boolean }) => x.queued)).toEqual([false, false]);
     expect((await api('POST', '/orders/retry', '/orders/retry', {})).status).toBe(400);
   });
@@ -219,24 +299,60 @@ describe('orders', () => {
 
 describe('mappings and shipments', () => {
   it('SKU mapping CRUD', async () => {
-    const c = await api('POST', '/sku-mappings', '/sku-mappings', { channelId: s.channelId, platformSku: 'UNKNOWN-SKU', erpProductId: 145 });
+    const c = await api('POST', '/sku-mappings', '/sku-mappings', {
+      channelId: s.channelId,
+      platformSku: 'UNKNOWN-SKU',
+      erpProductId: 145,
+    });
     expect(c.status).toBe(201);
     const m = c.json();
-    expect((await api('POST', '/sku-mappings', '/sku-mappings', { channelId: s.channelId, platformSku: 'UNKNOWN-SKU', erpProductId: 1 })).status).toBe(409);
+    expect(
+      (
+        await api('POST', '/sku-mappings', '/sku-mappings', {
+          channelId: s.channelId,
+          platformSku: 'UNKNOWN-SKU',
+          erpProductId: 1,
+        })
+      ).status,
+    ).toBe(409);
     expect((await api('GET', '/sku-mappings', `/sku-mappings?channelId=${s.channelId}`)).json().length).toBe(2);
     expect((await api('GET', '/sku-mappings/:id', `/sku-mappings/${m.id}`)).json().erpProductId).toBe(145);
-    expect((await api('PATCH', '/sku-mappings/:id', `/sku-mappings/${m.id}`, { erpProductId: 146 })).json().erpProductId).toBe(146);
+    expect(
+      (await api('PATCH', '/sku-mappings/:id', `/sku-mappings/${m.id}`, { erpProductId: 146 })).json().erpProductId,
+    ).toBe(146);
     expect((await api('DELETE', '/sku-mappings/:id', `/sku-mappings/${m.id}`)).status).toBe(204);
     expect((await api('GET', '/sku-mappings/:id', `/sku-mappings/${m.id}`)).status).toBe(404);
-    expect((await api('POST', '/sku-mappings', '/sku-mappings', { channelId: '00000000-0000-4000-8000-000000000002', platformSku: 'X', erpProductId: 1 })).status).toBe(404);
+    expect(
+      (
+        await api('POST', '/sku-mappings', '/sku-mappings', {
+          channelId: '00000000-0000-4000-8000-000000000002',
+          platformSku: 'X',
+          erpProductId: 1,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('carrier mapping CRUD', async () => {
-    const m = (await api('POST', '/carrier-mappings', '/carrier-mappings', { channelId: s.channelId, erpShipperName: 'UPS', platformCarrier: 'ups-tw' })).json();
+    const m = (
+      await api('POST', '/carrier-mappings', '/carrier-mappings', {
+        channelId: s.channelId,
+        erpShipperName: 'UPS',
+        platformCarrier: 'ups-tw',
+      })
+    ).json();
     expect((await api('GET', '/carrier-mappings', '/carrier-mappings')).json().length).toBe(2);
-    expect((await api('GET', '/carrier-mappings/:id', `/carrier-mappings/${m.id}`)).json().platformCarrier).toBe('ups-tw');
-    expect((await api('PATCH', '/carrier-mappings/:id', `/carrier-mappings/${m.id}`, { platformCarrier: 'UPS' })).json().platformCarrier).toBe('UPS');
-    expect((await api('PATCH', '/carrier-mappings/:id', `/carrier-mappings/${m.id}`, { erpShipperName: 'Shipper 1' })).status).toBe(409);
+    expect((await api('GET', '/carrier-mappings/:id', `/carrier-mappings/${m.id}`)).json().platformCarrier).toBe(
+      'ups-tw',
+    );
+    expect(
+      (await api('PATCH', '/carrier-mappings/:id', `/carrier-mappings/${m.id}`, { platformCarrier: 'UPS' })).json()
+        .platformCarrier,
+    ).toBe('UPS');
+    expect(
+      (await api('PATCH', '/carrier-mappings/:id', `/carrier-mappings/${m.id}`, { erpShipperName: 'Shipper 1' }))
+        .status,
+    ).toBe(409);
     expect((await api('DELETE', '/carrier-mappings/:id', `/carrier-mappings/${m.id}`)).status).toBe(204);
   });
 
@@ -246,7 +362,9 @@ describe('mappings and shipments', () => {
     const r = await api('POST', '/shipments/:id/retry', `/shipments/${s.shipmentId}/retry`);
     expect(r.json()).toMatchObject({ queued: true, jobId: `push-shipment-${s.shipmentId}` });
     expect((await h.db.shipment.findUniqueOrThrow({ where: { id: s.shipmentId } })).state).toBe('pending');
-    expect((await api('POST', '/shipments/:id/retry', '/shipments/00000000-0000-4000-8000-000000000003/retry')).status).toBe(404);
+    expect(
+      (await api('POST', '/shipments/:id/retry', '/shipments/00000000-0000-4000-8000-000000000003/retry')).status,
+    ).toBe(404);
     // Every state of the database is a filter the operator can use, a later part shipment included.
     expect((await api('GET', '/shipments', `/shipments?state=not_pushed&channelId=${s.channelId}`)).json()).toEqual([]);
     const bad = await api('GET', '/shipments', '/shipments?state=lost');
@@ -268,12 +386,18 @@ describe('API keys', () => {
     const listed = list.json().find((k: { id: string }) => k.id === extra.id);
     expect(listed).toMatchObject({ name: 'warehouse-script', role: 'viewer', prefix: extra.prefix, revokedAt: null });
     // Its use is on record (written after the request, best effort).
-    await waitFor(async () => (await api('GET', '/api-keys', '/api-keys')).json().find((k: { id: string }) => k.id === extra.id).lastUsedAt, { what: 'lastUsedAt of the key' });
+    await waitFor(
+      async () =>
+        (await api('GET', '/api-keys', '/api-keys')).json().find((k: { id: string }) => k.id === extra.id).lastUsedAt,
+      { what: 'lastUsedAt of the key' },
+    );
 
     expect((await api('DELETE', '/api-keys/:id', `/api-keys/${extra.id}`)).status).toBe(204);
     // Refused from the next request on, not after the key cache expires.
     expect((await h.built.app.inject({ method: 'GET', url: '/orders', headers: asExtra })).statusCode).toBe(401);
-    expect((await api('GET', '/api-keys', '/api-keys')).json().find((k: { id: string }) => k.id === extra.id).revokedAt).not.toBeNull();
+    expect(
+      (await api('GET', '/api-keys', '/api-keys')).json().find((k: { id: string }) => k.id === extra.id).revokedAt,
+    ).not.toBeNull();
     // Revoking again changes nothing; an unknown key is a 404.
     expect((await api('DELETE', '/api-keys/:id', `/api-keys/${extra.id}`)).status).toBe(204);
     expect((await api('DELETE', '/api-keys/:id', '/api-keys/00000000-0000-4000-8000-000000000009')).status).toBe(404);
@@ -289,8 +413,15 @@ describe('API keys', () => {
 
 describe('coverage', () => {
   it('every route of the API is exercised by this file or by oauth-webhooks.test.ts', () => {
-    const elsewhere = new Set(['GET /channels/:id/connect', 'GET /oauth/callback/:platform', 'POST /webhooks/:platform', 'POST /webhooks/:platform/:channelId/:secret']);
-    const mine = h.built.routes.filter((r) => r.method !== 'HEAD' && !r.url.startsWith('/admin/queues') && !r.url.startsWith('/docs/'));
+    const elsewhere = new Set([
+      'GET /channels/:id/connect',
+      'GET /oauth/callback/:platform',
+      'POST /webhooks/:platform',
+      'POST /webhooks/:platform/:channelId/:secret',
+    ]);
+    const mine = h.built.routes.filter(
+      (r) => r.method !== 'HEAD' && !r.url.startsWith('/admin/queues') && !r.url.startsWith('/docs/'),
+    );
     const missing = mine.map((r) => `${r.method} ${r.url}`).filter((k) => !covered.has(k) && !elsewhere.has(k));
     expect(missing).toEqual([]);
     expect(SECRETS.accessToken).toBeTruthy();

@@ -16,7 +16,8 @@ describe('pnpm build', () => {
   it('has an entry for every service, and builds each one', () => {
     for (const s of serviceNames()) expect(entries[s], s).toBe(`services/${s}/src/main.ts`);
     expect([...OMS_SERVICES, 'sandbox'].sort()).toEqual(serviceNames());
-    for (const name of Object.keys(entries)) expect(existsSync(path.join(root, bundlePath(name))), bundlePath(name)).toBe(true);
+    for (const name of Object.keys(entries))
+      expect(existsSync(path.join(root, bundlePath(name))), bundlePath(name)).toBe(true);
   });
 
   it('bundles the workspace packages and imports every third-party file from node_modules by a path that exists', () => {
@@ -25,8 +26,14 @@ describe('pnpm build', () => {
       const imports = bundleImports(readFileSync(path.join(root, bundlePath(name)), 'utf8'));
       expect(imports.length, name).toBeGreaterThan(0);
       // Only node builtins stay bare (no @oms/ package left unbundled); the rest are paths into node_modules/.pnpm.
-      expect(imports.filter((s) => !s.startsWith('node:') && !s.startsWith('.')), name).toEqual([]);
-      expect(imports.filter((s) => s.startsWith('.') && !s.includes('/node_modules/.pnpm/')), name).toEqual([]);
+      expect(
+        imports.filter((s) => !s.startsWith('node:') && !s.startsWith('.')),
+        name,
+      ).toEqual([]);
+      expect(
+        imports.filter((s) => s.startsWith('.') && !s.includes('/node_modules/.pnpm/')),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -36,7 +43,10 @@ describe('pnpm build', () => {
       expect(readFileSync(file, 'utf8')).toMatch(/\/\/# sourceMappingURL=main\.mjs\.map\s*$/);
       const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
       const source = path.join(root, entries[name]!);
-      expect(map.sources.map((s) => path.resolve(path.dirname(file), s)), name).toContain(source);
+      expect(
+        map.sources.map((s) => path.resolve(path.dirname(file), s)),
+        name,
+      ).toContain(source);
     }
   });
 

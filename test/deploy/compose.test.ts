@@ -27,11 +27,13 @@ const INFRA = ['postgres', 'redis'];
 const compose = loadCompose();
 const services = serviceNames();
 const app = (name: string) => !INFRA.includes(name);
-const asList = (c: string[] | string | undefined) => (typeof c === 'string' ? c.split(/\s+/) : c ?? []);
+const asList = (c: string[] | string | undefined) => (typeof c === 'string' ? c.split(/\s+/) : (c ?? []));
 /** ${VAR:-default} as compose resolves it with VAR unset. */
 const resolve = (v: unknown) => String(v).replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
 const dependsOn = (s: ComposeService): Record<string, { condition: string }> =>
-  Array.isArray(s.depends_on) ? Object.fromEntries(s.depends_on.map((d) => [d, { condition: 'service_started' }])) : s.depends_on ?? {};
+  Array.isArray(s.depends_on)
+    ? Object.fromEntries(s.depends_on.map((d) => [d, { condition: 'service_started' }]))
+    : (s.depends_on ?? {});
 
 describe('docker-compose.yml', () => {
   it('runs every service of services/ plus redis, postgres and the one-shot migrate', () => {
@@ -69,11 +71,17 @@ describe('docker-compose.yml', () => {
       const env = s.environment ?? {};
       const port = name === 'api' ? env.API_PORT : name === 'sandbox' ? env.SANDBOX_PORT : env.HEALTH_PORT;
       expect(port, `${name}: its port is set`).toBeDefined();
-      expect(test.slice(1), name).toEqual(['node', 'deploy/docker/healthcheck.mjs', `http://127.0.0.1:${resolve(port)}/health/ready`]);
+      expect(test.slice(1), name).toEqual([
+        'node',
+        'deploy/docker/healthcheck.mjs',
+        `http://127.0.0.1:${resolve(port)}/health/ready`,
+      ]);
     }
     // Distinct health ports: one service's check must not pass on another's answer (they share nothing, but
     // a copy-paste slip would still read as healthy inside its own container).
-    const ports = services.filter((s) => s !== 'api' && s !== 'sandbox').map((s) => compose.services[s]!.environment?.HEALTH_PORT);
+    const ports = services
+      .filter((s) => s !== 'api' && s !== 'sandbox')
+      .map((s) => compose.services[s]!.environment?.HEALTH_PORT);
     expect(new Set(ports).size).toBe(ports.length);
   });
 
@@ -82,10 +90,13 @@ describe('docker-compose.yml', () => {
       const deps = dependsOn(s);
       for (const [dep, { condition }] of Object.entries(deps)) {
         expect(Object.keys(compose.services), `${name} depends on unknown ${dep}`).toContain(dep);
-        expect(condition, `${name} -> ${dep}`).toBe(dep === 'migrate' ? 'service_completed_successfully' : 'service_healthy');
+        expect(condition, `${name} -> ${dep}`).toBe(
+          dep === 'migrate' ? 'service_completed_successfully' : 'service_healthy',
+        );
       }
       if (name === 'migrate') expect(Object.keys(deps)).toEqual(['postgres']);
-      else if (app(name) && name !== 'sandbox') expect(Object.keys(deps).sort(), name).toEqual(['migrate', 'postgres', 'redis', 'sandbox']);
+      else if (app(name) && name !== 'sandbox')
+        expect(Object.keys(deps).sort(), name).toEqual(['migrate', 'postgres', 'redis', 'sandbox']);
     }
     // Kahn's algorithm: every service gets a start position, or there is a cycle.
     const order: string[] = [];
@@ -113,7 +124,10 @@ describe('docker-compose.yml', () => {
     const keys = configKeys();
     for (const [name, s] of Object.entries(compose.services).filter(([n]) => app(n))) {
       const env = s.environment ?? {};
-      expect(Object.keys(env).filter((k) => !keys.has(k)), `${name}: keys unknown to the config schema`).toEqual([]);
+      expect(
+        Object.keys(env).filter((k) => !keys.has(k)),
+        `${name}: keys unknown to the config schema`,
+      ).toEqual([]);
       expect(resolve(env.DATABASE_URL)).toMatch(/@postgres:5432\//);
       expect(resolve(env.REDIS_URL)).toBe('redis://redis:6379');
       expect(env.SANDBOX_HOST, name).toBe(name === 'sandbox' ? '0.0.0.0' : 'sandbox');

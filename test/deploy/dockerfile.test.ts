@@ -48,15 +48,22 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('installs pnpm with npm at the version of packageManager, never with corepack', () => {
-    const version = (JSON.parse(readText('package.json')) as { packageManager: string }).packageManager.replace('pnpm@', '');
-    expect(runs.some((r) => r.includes(`npm install -g pnpm@${version}`) || r.includes(`npm i -g pnpm@${version}`))).toBe(true);
+    const version = (JSON.parse(readText('package.json')) as { packageManager: string }).packageManager.replace(
+      'pnpm@',
+      '',
+    );
+    expect(
+      runs.some((r) => r.includes(`npm install -g pnpm@${version}`) || r.includes(`npm i -g pnpm@${version}`)),
+    ).toBe(true);
     expect(instructions.filter((i) => /corepack/i.test(i.args))).toEqual([]);
   });
 
   it('installs from the lock file, generates the Prisma client, and prunes to production dependencies', () => {
     expect(runs.some((r) => /pnpm install\b.*--frozen-lockfile/.test(r) && !r.includes('--prod'))).toBe(true);
     expect(runs.some((r) => r.includes('pnpm db:generate'))).toBe(true);
-    expect(runs.some((r) => /pnpm install\b.*--prod\b.*--frozen-lockfile|--frozen-lockfile.*--prod\b/.test(r))).toBe(true);
+    expect(runs.some((r) => /pnpm install\b.*--prod\b.*--frozen-lockfile|--frozen-lockfile.*--prod\b/.test(r))).toBe(
+      true,
+    );
   });
 
   it('builds the bundles in the build stage and ships them checked against the production dependencies', () => {
@@ -68,21 +75,31 @@ describe('deploy/Dockerfile', () => {
       const end = instructions.findIndex((i, n) => n >= start && i.op === 'FROM');
       return instructions.slice(start, end === -1 ? undefined : end);
     };
-    const buildRuns = inStage(buildStage!).filter((i) => i.op === 'RUN').map((i) => i.args);
-    expect(buildRuns.some((r) => /pnpm (run )?build\b/.test(r)), 'pnpm build in the build stage').toBe(true);
+    const buildRuns = inStage(buildStage!)
+      .filter((i) => i.op === 'RUN')
+      .map((i) => i.args);
+    expect(
+      buildRuns.some((r) => /pnpm (run )?build\b/.test(r)),
+      'pnpm build in the build stage',
+    ).toBe(true);
     const prod = inStage(prodStage!);
     const copyDist = prod.findIndex((i) => i.op === 'COPY' && /--from=build\s+\/app\/dist\s+dist/.test(i.args));
     const prodInstall = prod.findIndex((i) => i.op === 'RUN' && /pnpm install\b.*--prod\b/.test(i.args));
     const check = prod.findIndex((i) => i.op === 'RUN' && i.args.includes('node scripts/services.mjs check'));
     expect(copyDist, 'COPY --from=build /app/dist dist in the prod stage').toBeGreaterThan(-1);
-    expect(check, 'the bundles are checked against the production install').toBeGreaterThan(Math.max(copyDist, prodInstall));
+    expect(check, 'the bundles are checked against the production install').toBeGreaterThan(
+      Math.max(copyDist, prodInstall),
+    );
     expect(lastStage.some((i) => i.op === 'COPY' && i.args.includes('--from=prod'))).toBe(true);
     // Nothing in the image runs TypeScript any more.
     expect(instructions.filter((i) => /--import\s+tsx|\btsx\s/.test(i.args))).toEqual([]);
   });
 
   it('runs as a non-root user under tini', () => {
-    const user = lastStage.filter((i) => i.op === 'USER').at(-1)?.args.split(':')[0];
+    const user = lastStage
+      .filter((i) => i.op === 'USER')
+      .at(-1)
+      ?.args.split(':')[0];
     expect(user, 'USER of the runtime stage').toBeDefined();
     expect(['root', '0']).not.toContain(user);
     expect(/^\d+$/.test(user!), 'a numeric USER lets Kubernetes verify runAsNonRoot').toBe(true);
@@ -95,9 +112,23 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('keeps what the image needs in the build context (.dockerignore)', () => {
-    const ignore = readText('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignore = readText('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const needed of ['**/node_modules', '.git', '.env']) expect(ignore).toContain(needed);
-    for (const kept of ['deploy/docker', 'deploy/Dockerfile', 'prisma', 'packages', 'services', 'pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', '.npmrc', 'deploy'])
+    for (const kept of [
+      'deploy/docker',
+      'deploy/Dockerfile',
+      'prisma',
+      'packages',
+      'services',
+      'pnpm-lock.yaml',
+      'package.json',
+      'pnpm-workspace.yaml',
+      '.npmrc',
+      'deploy',
+    ])
       expect(ignore, `${kept} must reach the build`).not.toContain(kept);
   });
 

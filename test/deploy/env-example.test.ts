@@ -19,9 +19,18 @@ describe('.env.example', () => {
   it('names every key of the config schema once, and nothing else', () => {
     const keys = [...configKeys()].sort();
     const documented = list.map((e) => e.key);
-    expect(documented.filter((k, i) => documented.indexOf(k) !== i), 'documented twice').toEqual([]);
-    expect(keys.filter((k) => !documented.includes(k)), 'keys of packages/config missing from .env.example').toEqual([]);
-    expect(documented.filter((k) => !keys.includes(k)), 'keys in .env.example that the config schema does not have').toEqual([]);
+    expect(
+      documented.filter((k, i) => documented.indexOf(k) !== i),
+      'documented twice',
+    ).toEqual([]);
+    expect(
+      keys.filter((k) => !documented.includes(k)),
+      'keys of packages/config missing from .env.example',
+    ).toEqual([]);
+    expect(
+      documented.filter((k) => !keys.includes(k)),
+      'keys in .env.example that the config schema does not have',
+    ).toEqual([]);
   });
 
   it('gives each key the default of the schema', () => {
@@ -30,7 +39,8 @@ describe('.env.example', () => {
       const parsed = parseConfig({ [e.key]: e.value }) as Record<string, unknown>;
       expect(parsed[e.key], `.env.example line ${e.line}: ${e.key}=${e.value}`).toEqual(defaults[e.key]);
     }
-    for (const e of list.filter((x) => x.commented)) expect(e.value, `line ${e.line}: a commented key shows no value`).toBe('');
+    for (const e of list.filter((x) => x.commented))
+      expect(e.value, `line ${e.line}: a commented key shows no value`).toBe('');
   });
 
   it('explains each key in a comment above it', () => {

@@ -12,7 +12,9 @@ let port: number;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     res.writeHead(req.url === '/health/ready' ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: req.url === '/health/ready' ? 'ready' : 'not ready', problems: ['redis connecting'] }));
+    res.end(
+      JSON.stringify({ status: req.url === '/health/ready' ? 'ready' : 'not ready', problems: ['redis connecting'] }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   port = (server.address() as AddressInfo).port;
@@ -22,7 +24,9 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 // Asynchronously: the server above runs in this process and must keep answering while the check runs.
 function check(url: string) {
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'deploy/docker/healthcheck.mjs'), url], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(root, 'deploy/docker/healthcheck.mjs'), url], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (code) => resolve({ code, stderr }));

@@ -20,7 +20,11 @@ export function serviceNames(): string[] {
 export function configKeys(): Set<string> {
   let schema: unknown = configSchema;
   for (let depth = 0; depth < 10; depth++) {
-    const s = schema as { shape?: Record<string, unknown>; in?: unknown; def?: { innerType?: unknown; in?: unknown; schema?: unknown } };
+    const s = schema as {
+      shape?: Record<string, unknown>;
+      in?: unknown;
+      def?: { innerType?: unknown; in?: unknown; schema?: unknown };
+    };
     if (s.shape && typeof s.shape === 'object') return new Set(Object.keys(s.shape));
     schema = s.in ?? s.def?.in ?? s.def?.innerType ?? s.def?.schema;
     if (!schema) break;
@@ -51,18 +55,22 @@ export function commandProblem(command: string[], scripts = packageScripts()): s
   }
   if (bin === 'node') {
     const name = /^dist\/([^/]+)\/main\.mjs$/.exec(args.at(-1) ?? '')?.[1];
-    if (!name || !(name in entries)) return `"${command.join(' ')}": expected node <flags> dist/<name>/main.mjs, a bundle of scripts/services.mjs`;
+    if (!name || !(name in entries))
+      return `"${command.join(' ')}": expected node <flags> dist/<name>/main.mjs, a bundle of scripts/services.mjs`;
     const expected = nodeCommand(name);
-    if (JSON.stringify(command) !== JSON.stringify(expected)) return `"${command.join(' ')}": expected "${expected.join(' ')}" (scripts/services.mjs)`;
+    if (JSON.stringify(command) !== JSON.stringify(expected))
+      return `"${command.join(' ')}": expected "${expected.join(' ')}" (scripts/services.mjs)`;
     const source = entries[name]!;
     try {
       statSync(path.join(root, source));
     } catch {
       return `"${command.join(' ')}": its source ${source} does not exist`;
     }
-    if (scripts.build !== 'node scripts/build.mjs') return `package.json build is "${scripts.build}", not "node scripts/build.mjs"`;
+    if (scripts.build !== 'node scripts/build.mjs')
+      return `package.json build is "${scripts.build}", not "node scripts/build.mjs"`;
     const start = scripts[`start:${name}`];
-    if (start !== undefined && start !== `tsx ${source}`) return `"${command.join(' ')}": package.json start:${name} is "${start}", not "tsx ${source}"`;
+    if (start !== undefined && start !== `tsx ${source}`)
+      return `"${command.join(' ')}": package.json start:${name} is "${start}", not "tsx ${source}"`;
     return null;
   }
   return `"${command.join(' ')}": starts with neither pnpm nor node`;
@@ -72,6 +80,14 @@ export function commandProblem(command: string[], scripts = packageScripts()): s
 export function mebibytes(quantity: string): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/.exec(quantity);
   if (!m) throw new Error(`unsupported memory quantity ${quantity}`);
-  const factor: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, K: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576, '': 1 / 1048576 };
+  const factor: Record<string, number> = {
+    Ki: 1 / 1024,
+    Mi: 1,
+    Gi: 1024,
+    K: 1000 / 1048576,
+    M: 1e6 / 1048576,
+    G: 1e9 / 1048576,
+    '': 1 / 1048576,
+  };
   return Number(m[1]) * factor[m[2] ?? '']!;
 }

@@ -34,7 +34,14 @@ const services = serviceNames();
 const appServices = services.filter((s) => s !== 'sandbox');
 const platformWorkers = services.filter((s) => s.startsWith('worker-'));
 /** Env keys that are secrets: they may only come from a Secret, never a literal or a ConfigMap. */
-const SECRET_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEYS', 'APP_SECRET', 'IDEMPIERE_PASSWORD', 'METRICS_TOKEN'];
+const SECRET_KEYS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ENCRYPTION_KEYS',
+  'APP_SECRET',
+  'IDEMPIERE_PASSWORD',
+  'METRICS_TOKEN',
+];
 const REQUIRED_SECRET_REFS = ['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEYS', 'APP_SECRET'];
 /** Highest peak RSS of an OMS service in `pnpm bench` (deploy/README.md), and what lives outside the V8 heap. */
 const MEASURED_PEAK_MIB = 180;
@@ -58,7 +65,8 @@ type PodSpec = {
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
 };
-const podOf = (o: K8sObject) => (o.spec as { template: { spec: PodSpec; metadata: { labels: Record<string, string> } } }).template;
+const podOf = (o: K8sObject) =>
+  (o.spec as { template: { spec: PodSpec; metadata: { labels: Record<string, string> } } }).template;
 const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'];
 
 /** The environment a container sees: its ConfigMaps, then its own env (which wins), as kubelet builds it. */
@@ -70,7 +78,8 @@ function envOf(c: Container, objects: K8sObject[]): Map<string, { value?: string
     if (!cm) throw new Error(`container ${c.name}: ConfigMap ${name} is not part of the render`);
     for (const [k, v] of Object.entries((cm.data as Record<string, string>) ?? {})) env.set(k, { value: v });
   }
-  for (const e of c.env ?? []) env.set(e.name, e.valueFrom ? { secret: !!e.valueFrom.secretKeyRef } : { value: e.value });
+  for (const e of c.env ?? [])
+    env.set(e.name, e.valueFrom ? { secret: !!e.valueFrom.secretKeyRef } : { value: e.value });
   return env;
 }
 
@@ -135,7 +144,10 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
       // The heap at its cap (old space, two semi-spaces and as much again for code and large objects) plus what
       // lives outside the V8 heap under load (node itself ~45 MiB, malloc ~20 MiB, buffers): V8 must hit its own
       // limit before the kernel's.
-      expect(oldSpace + 4 * semiSpace + OUTSIDE_HEAP_MIB, `${d.metadata.name}: heap cap vs limit ${limit} MiB`).toBeLessThanOrEqual(limit);
+      expect(
+        oldSpace + 4 * semiSpace + OUTSIDE_HEAP_MIB,
+        `${d.metadata.name}: heap cap vs limit ${limit} MiB`,
+      ).toBeLessThanOrEqual(limit);
       expect(request, `${d.metadata.name}: request vs the measured peak`).toBeGreaterThanOrEqual(MEASURED_PEAK_MIB);
       expect(request).toBeLessThanOrEqual(limit);
     }
@@ -146,7 +158,12 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
       const c = podOf(d).spec.containers[0]!;
       const env = envOf(c, objects);
       const svc = component(d)!;
-      const listen = svc === 'api' ? env.get('API_PORT')?.value : svc === 'sandbox' ? env.get('SANDBOX_PORT')?.value ?? '4010' : env.get('HEALTH_PORT')?.value;
+      const listen =
+        svc === 'api'
+          ? env.get('API_PORT')?.value
+          : svc === 'sandbox'
+            ? (env.get('SANDBOX_PORT')?.value ?? '4010')
+            : env.get('HEALTH_PORT')?.value;
       expect(listen, `${svc}: its listening port is not set`).toMatch(/^\d+$/);
       expect(c.livenessProbe?.httpGet?.path, svc).toBe('/health/live');
       expect(c.readinessProbe?.httpGet?.path, svc).toBe('/health/ready');
@@ -163,7 +180,10 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
       const pre = c.lifecycle?.preStop;
       const pauseS = pre?.sleep?.seconds ?? (pre?.exec?.command[0] === 'sleep' ? Number(pre.exec.command[1]) : 0);
       const grace = pod.terminationGracePeriodSeconds ?? 30;
-      expect(grace, `${d.metadata.name}: grace ${grace}s vs deadline ${deadlineMs} ms + preStop ${pauseS}s`).toBeGreaterThan(deadlineMs / 1000 + pauseS);
+      expect(
+        grace,
+        `${d.metadata.name}: grace ${grace}s vs deadline ${deadlineMs} ms + preStop ${pauseS}s`,
+      ).toBeGreaterThan(deadlineMs / 1000 + pauseS);
     }
   });
 
@@ -184,18 +204,31 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
 
   it('sets only keys of the config schema, and every secret by reference', () => {
     const keys = configKeys();
-    expect(objects.filter((o) => o.kind === 'Secret'), 'no Secret with values in the repository').toEqual([]);
+    expect(
+      objects.filter((o) => o.kind === 'Secret'),
+      'no Secret with values in the repository',
+    ).toEqual([]);
     for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
       const data = Object.keys((cm.data as Record<string, string>) ?? {});
-      expect(data.filter((k) => !keys.has(k)), `${cm.metadata.name}: keys unknown to the config schema`).toEqual([]);
-      expect(data.filter((k) => SECRET_KEYS.includes(k)), `${cm.metadata.name}: secrets in a ConfigMap`).toEqual([]);
+      expect(
+        data.filter((k) => !keys.has(k)),
+        `${cm.metadata.name}: keys unknown to the config schema`,
+      ).toEqual([]);
+      expect(
+        data.filter((k) => SECRET_KEYS.includes(k)),
+        `${cm.metadata.name}: secrets in a ConfigMap`,
+      ).toEqual([]);
     }
     for (const w of workloads) {
       for (const c of podOf(w).spec.containers) {
         const env = envOf(c, objects);
-        expect([...env.keys()].filter((k) => !keys.has(k)), `${w.metadata.name}: env keys unknown to the config schema`).toEqual([]);
+        expect(
+          [...env.keys()].filter((k) => !keys.has(k)),
+          `${w.metadata.name}: env keys unknown to the config schema`,
+        ).toEqual([]);
         for (const k of SECRET_KEYS) {
-          if (env.has(k)) expect(env.get(k)!.secret, `${w.metadata.name}: ${k} must come from a secretKeyRef`).toBe(true);
+          if (env.has(k))
+            expect(env.get(k)!.secret, `${w.metadata.name}: ${k} must come from a secretKeyRef`).toBe(true);
         }
         const required = component(w) === 'sandbox' ? ['ENCRYPTION_KEYS', 'APP_SECRET'] : REQUIRED_SECRET_REFS;
         for (const k of required) expect(env.get(k)?.secret, `${w.metadata.name}: ${k} by secretKeyRef`).toBe(true);
@@ -214,13 +247,16 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
     const svcSelector = (service.spec as { selector: Record<string, string> }).selector;
     for (const selector of [pdbSelector, svcSelector]) {
       expect(selects(selector, apiLabels)).toBe(true);
-      for (const d of deployments.filter((x) => x !== api)) expect(selects(selector, podOf(d).metadata.labels)).toBe(false);
+      for (const d of deployments.filter((x) => x !== api))
+        expect(selects(selector, podOf(d).metadata.labels)).toBe(false);
     }
     const minAvailable = (pdb.spec as { minAvailable: number }).minAvailable;
     const replicas = (api.spec as { replicas?: number }).replicas ?? 1;
     expect(minAvailable).toBeLessThan(replicas); // otherwise no node could ever be drained
     const target = (service.spec as { ports: { targetPort: string | number }[] }).ports[0]!.targetPort;
-    expect(portNumber(podOf(api).spec.containers[0]!, target)).toBe(Number(envOf(podOf(api).spec.containers[0]!, objects).get('API_PORT')?.value));
+    expect(portNumber(podOf(api).spec.containers[0]!, target)).toBe(
+      Number(envOf(podOf(api).spec.containers[0]!, objects).get('API_PORT')?.value),
+    );
   });
 
   it('scales each platform worker with KEDA on its queue depth, within the platform rate limit', () => {
@@ -228,7 +264,9 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
     expect(scaled.map((s) => (s.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).sort()).toEqual(
       platformWorkers.map((w) => byComponent(w)!.metadata.name).sort(),
     );
-    const concurrency = Number(envOf(podOf(byComponent(platformWorkers[0]!)!).spec.containers[0]!, objects).get('WORKER_CONCURRENCY')?.value);
+    const concurrency = Number(
+      envOf(podOf(byComponent(platformWorkers[0]!)!).spec.containers[0]!, objects).get('WORKER_CONCURRENCY')?.value,
+    );
     expect(concurrency).toBeGreaterThan(0);
     for (const s of scaled) {
       const spec = s.spec as {
@@ -252,7 +290,10 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
       const limit = Math.ceil((rate * seconds) / concurrency);
       expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
       expect(spec.maxReplicaCount).toBeGreaterThanOrEqual(spec.minReplicaCount);
-      expect(spec.maxReplicaCount, `${s.metadata.name}: ceil(${rate} * ${seconds} / ${concurrency})`).toBeLessThanOrEqual(limit);
+      expect(
+        spec.maxReplicaCount,
+        `${s.metadata.name}: ceil(${rate} * ${seconds} / ${concurrency})`,
+      ).toBeLessThanOrEqual(limit);
     }
   });
 
@@ -272,7 +313,10 @@ describe('kubernetes test tools', () => {
   it('the schema validation rejects a broken Deployment', () => {
     const bad = new Deployment({
       metadata: { name: 'x' },
-      spec: { selector: { matchLabels: { a: 'b' } }, template: { spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 'http' }] }] } } },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: { spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 'http' }] }] } },
+      },
     } as never);
     expect(() => bad.validate()).toThrow(/containerPort/);
     const noTarget = new ScaledObject({ metadata: { name: 's' }, spec: { maxReplicaCount: 2, triggers: [] } } as never);
@@ -280,12 +324,35 @@ describe('kubernetes test tools', () => {
   });
 
   it('strategic merge merges named lists by name; JSON merge replaces lists and deletes nulls', () => {
-    const target: Json = { spec: { containers: [{ name: 'a', image: 'x', env: [{ name: 'K', value: '1' }] }, { name: 'b', image: 'y' }] }, data: { A: '1', B: '2' } };
+    const target: Json = {
+      spec: {
+        containers: [
+          { name: 'a', image: 'x', env: [{ name: 'K', value: '1' }] },
+          { name: 'b', image: 'y' },
+        ],
+      },
+      data: { A: '1', B: '2' },
+    };
     const patch: Json = { spec: { containers: [{ name: 'a', env: [{ name: 'L', value: '2' }] }] }, data: { B: null } };
     expect(mergePatch(target, patch, true)).toEqual({
-      spec: { containers: [{ name: 'a', image: 'x', env: [{ name: 'K', value: '1' }, { name: 'L', value: '2' }] }, { name: 'b', image: 'y' }] },
+      spec: {
+        containers: [
+          {
+            name: 'a',
+            image: 'x',
+            env: [
+              { name: 'K', value: '1' },
+              { name: 'L', value: '2' },
+            ],
+          },
+          { name: 'b', image: 'y' },
+        ],
+      },
       data: { A: '1' },
     });
-    expect(mergePatch(target, patch, false)).toEqual({ spec: { containers: [{ name: 'a', env: [{ name: 'L', value: '2' }] }] }, data: { A: '1' } });
+    expect(mergePatch(target, patch, false)).toEqual({
+      spec: { containers: [{ name: 'a', env: [{ name: 'L', value: '2' }] }] },
+      data: { A: '1' },
+    });
   });
 });

@@ -17,7 +17,14 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 type JsonObject = { [key: string]: Json };
 
 const SUPPORTED = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'images', 'patches']);
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass', 'StorageClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'StorageClass',
+]);
 /** Kinds whose patches kustomize applies as strategic merge (lists of named items merge by name). */
 const BUILT_IN_GROUPS = new Set(['v1', 'apps/v1', 'batch/v1', 'policy/v1', 'autoscaling/v2', 'networking.k8s.io/v1']);
 
@@ -123,7 +130,8 @@ export function build(dir: string): K8sObject[] {
   }
 
   for (const entry of (k.patches as { path?: string; patch?: string; target?: unknown }[] | undefined) ?? []) {
-    if (entry.target) throw new Error(`${file}: patch targets are not implemented; name the object in the patch itself`);
+    if (entry.target)
+      throw new Error(`${file}: patch targets are not implemented; name the object in the patch itself`);
     const patches = entry.path
       ? readYamlDocuments(path.resolve(dir, entry.path))
       : parseAllDocuments(entry.patch ?? '').map((d) => d.toJS() as K8sObject);
@@ -135,7 +143,11 @@ export function build(dir: string): K8sObject[] {
         continue;
       }
       const strategic = BUILT_IN_GROUPS.has(patch.apiVersion);
-      objects[at] = mergePatch(objects[at] as unknown as Json, patch as unknown as Json, strategic) as unknown as K8sObject;
+      objects[at] = mergePatch(
+        objects[at] as unknown as Json,
+        patch as unknown as Json,
+        strategic,
+      ) as unknown as K8sObject;
     }
   }
 

@@ -28,7 +28,12 @@ async function main() {
     logDir: path.join(ROOT, `.bench/bench-logs${INSTANCE || ''}`),
     scenario: {
       seed: 7,
-      stores: { shopee: STORES_PER_PLATFORM, cyberbiz: STORES_PER_PLATFORM, shopline: STORES_PER_PLATFORM, momo: STORES_PER_PLATFORM },
+      stores: {
+        shopee: STORES_PER_PLATFORM,
+        cyberbiz: STORES_PER_PLATFORM,
+        shopline: STORES_PER_PLATFORM,
+        momo: STORES_PER_PLATFORM,
+      },
       ordersPerStore: perStore,
       from: new Date(now - 30 * 86_400_000).toISOString(),
       to: new Date(now - 3_600_000).toISOString(),
@@ -41,7 +46,8 @@ async function main() {
     env: { LOG_LEVEL: 'warn' },
   });
   try {
-    for (const system of ['shopee', 'cyberbiz', 'shopline', 'momo']) await stack.control('/_sandbox/faults', { system, latencyMs: PLATFORM_LATENCY_MS });
+    for (const system of ['shopee', 'cyberbiz', 'shopline', 'momo'])
+      await stack.control('/_sandbox/faults', { system, latencyMs: PLATFORM_LATENCY_MS });
     await stack.control('/_sandbox/faults', { system: 'idempiere', latencyMs: L, processingMsPerOrder: P });
     const state = await stack.control('/_sandbox/state');
     const n = ['shopee', 'cyberbiz', 'shopline', 'momo'].reduce((a, k) => a + Number(state[k].orders), 0);
@@ -63,21 +69,31 @@ async function main() {
       20 * 60_000,
       200,
     );
-    const [row] = await stack.db.$queryRaw<{ last: Date }[]>`select max(erp_updated_at) as last from oms_order where erp_state = 'written'`;
+    const [row] = await stack.db.$queryRaw<
+      { last: Date }[]
+    >`select max(erp_updated_at) as last from oms_order where erp_state = 'written'`;
     const last = row!.last;
 
     // The clock starts when the first store's first fetch starts: services that became ready earlier were already
     // importing while the slowest one booted, so "all ready" would start it too late.
-    const [first] = await stack.db.$queryRaw<{ first: Date }[]>`select min(started_at) as first from oms_sync_run where kind = 'get_orders'`;
+    const [first] = await stack.db.$queryRaw<
+      { first: Date }[]
+    >`select min(started_at) as first from oms_sync_run where kind = 'get_orders'`;
     const t0 = first!.first.getTime();
     const elapsedMs = last.getTime() - t0;
     const idem = (await stack.control('/_sandbox/state')).idempiere;
     // How busy the writer kept iDempiere: the sandbox's write log (time inside each write, orders per write).
-    const writeLog = (await stack.control('/_sandbox/idempiere/writes')) as { writes: { start: number; locked: number; end: number; orders: number }[] };
+    const writeLog = (await stack.control('/_sandbox/idempiere/writes')) as {
+      writes: { start: number; locked: number; end: number; orders: number }[];
+    };
     const ours = writeLog.writes.filter((w) => w.end >= t0 && w.start <= last.getTime());
     const busyMs = ours.reduce((a, w) => a + (w.end - w.locked), 0);
     const orderWrites = ours.filter((w) => w.orders > 0);
-    if (process.env.BENCH_WRITES_FILE) writeFileSync(process.env.BENCH_WRITES_FILE, JSON.stringify(ours.map((w) => ({ ...w, start: w.start - t0, locked: w.locked - t0, end: w.end - t0 }))));
+    if (process.env.BENCH_WRITES_FILE)
+      writeFileSync(
+        process.env.BENCH_WRITES_FILE,
+        JSON.stringify(ours.map((w) => ({ ...w, start: w.start - t0, locked: w.locked - t0, end: w.end - t0 }))),
+      );
     const fetchRuns = await stack.db.$queryRaw<{ channel_id: string; ms: bigint }[]>`
       select channel_id, sum(duration_ms)::bigint as ms from oms_sync_run
       where kind = 'get_orders' and started_at <= ${last} group by channel_id`;
@@ -89,16 +105,29 @@ async function main() {
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
     console.log('\nEnd-to-end benchmark');
     console.log(`  machine:                  ${os.cpus().length} cores, ${mb(os.totalmem())}, Node ${process.version}`);
-    console.log(`  orders:                   ${written} written of ${n} over ${STORES_PER_PLATFORM * 4} stores (platform latency ${PLATFORM_LATENCY_MS} ms, iDempiere L=${L} ms P=${P} ms)`);
-    console.log(`  time to last order written: ${(elapsedMs / 1000).toFixed(2)} s (from the first store's first fetch, ${((t0 - bootStart) / 1000).toFixed(1)} s after the services were started)`);
+    console.log(
+      `  orders:                   ${written} written of ${n} over ${STORES_PER_PLATFORM * 4} stores (platform latency ${PLATFORM_LATENCY_MS} ms, iDempiere L=${L} ms P=${P} ms)`,
+    );
+    console.log(
+      `  time to last order written: ${(elapsedMs / 1000).toFixed(2)} s (from the first store's first fetch, ${((t0 - bootStart) / 1000).toFixed(1)} s after the services were started)`,
+    );
     console.log(`  orders per second:        ${(written / (elapsedMs / 1000)).toFixed(1)}`);
-    console.log(`  ERP requests per order:   ${(idem.requests / written).toFixed(3)} (${idem.requests} HTTP requests to iDempiere, ${idem.writes} of them writes)`);
-    console.log(`  physical limit:           ${(limitMs / 1000).toFixed(2)} s (N x P = ${((written * P) / 1000).toFixed(2)} s, slowest store's fetch (its first get-orders run) ${(slowestFetchMs / 1000).toFixed(2)} s)`);
+    console.log(
+      `  ERP requests per order:   ${(idem.requests / written).toFixed(3)} (${idem.requests} HTTP requests to iDempiere, ${idem.writes} of them writes)`,
+    );
+    console.log(
+      `  physical limit:           ${(limitMs / 1000).toFixed(2)} s (N x P = ${((written * P) / 1000).toFixed(2)} s, slowest store's fetch (its first get-orders run) ${(slowestFetchMs / 1000).toFixed(2)} s)`,
+    );
     console.log(`  ratio to the limit:       ${(elapsedMs / limitMs).toFixed(2)} x (target <= 1.5)`);
-    console.log(`  iDempiere busy:           ${((busyMs / elapsedMs) * 100).toFixed(0)}% of the time (${orderWrites.length} order writes, ${(orderWrites.reduce((a, w) => a + w.orders, 0) / Math.max(1, orderWrites.length)).toFixed(0)} orders each on average)`);
+    console.log(
+      `  iDempiere busy:           ${((busyMs / elapsedMs) * 100).toFixed(0)}% of the time (${orderWrites.length} order writes, ${(orderWrites.reduce((a, w) => a + w.orders, 0) / Math.max(1, orderWrites.length)).toFixed(0)} orders each on average)`,
+    );
     console.log(`  overlapping ERP writes:   ${idem.overlappingWrites}`);
     console.log('  peak memory per service:');
-    for (const s of [stack.sandbox, ...stack.services]) console.log(`    ${s.name.padEnd(16)} ${mb(s.peakRss).padStart(7)}${s.name !== 'sandbox' && s.peakRss > 250 * 1024 * 1024 ? '  (over 250 MB)' : '               '}  cpu ${cpu.get(s.name)!.toFixed(1)} s`);
+    for (const s of [stack.sandbox, ...stack.services])
+      console.log(
+        `    ${s.name.padEnd(16)} ${mb(s.peakRss).padStart(7)}${s.name !== 'sandbox' && s.peakRss > 250 * 1024 * 1024 ? '  (over 250 MB)' : '               '}  cpu ${cpu.get(s.name)!.toFixed(1)} s`,
+      );
   } finally {
     await stack.stop();
   }

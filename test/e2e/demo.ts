@@ -16,7 +16,15 @@ const HEADER = 'platform'.padEnd(9) + COLUMNS.map((c) => c.padStart(9)).join('')
 
 function line(p: PlatformProgress): string {
   const s = p.byErpState;
-  const cells = [p.inPlatform, p.fetched, s.written, s.blocked, s.waiting, (s.pending ?? 0) + (s.writing ?? 0), p.shipmentsPushed];
+  const cells = [
+    p.inPlatform,
+    p.fetched,
+    s.written,
+    s.blocked,
+    s.waiting,
+    (s.pending ?? 0) + (s.writing ?? 0),
+    p.shipmentsPushed,
+  ];
   return p.platform.padEnd(9) + cells.map((v) => String(v ?? 0).padStart(9)).join('');
 }
 
@@ -61,7 +69,9 @@ async function main() {
   let drawn = 0;
   while (!stopping) {
     const p = await progress(stack);
-    const text = p.platforms.map(line).join('\n') + `\n  iDempiere orders: ${p.idempiereOrders}, overlapping writes: ${p.overlappingWrites}, ${Math.round((Date.now() - started) / 1000)} s`;
+    const text =
+      p.platforms.map(line).join('\n') +
+      `\n  iDempiere orders: ${p.idempiereOrders}, overlapping writes: ${p.overlappingWrites}, ${Math.round((Date.now() - started) / 1000)} s`;
     // Redraw in place on a terminal; one block per look otherwise (logs, CI).
     if (process.stdout.isTTY && drawn) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
     console.log(text);
@@ -97,12 +107,19 @@ async function createDemoKey(stack: Awaited<ReturnType<typeof startStack>>): Pro
 }
 
 async function shipSome(stack: Awaited<ReturnType<typeof startStack>>, share: number): Promise<number> {
-  const written = await stack.db.order.findMany({ where: { erpState: 'written', erpDocStatus: 'CO' }, select: { erpOrderId: true } });
+  const written = await stack.db.order.findMany({
+    where: { erpState: 'written', erpDocStatus: 'CO' },
+    select: { erpOrderId: true },
+  });
   const shippers = ['黑貓宅急便', '新竹物流', '宅配通', '中華郵政'];
   let n = 0;
   for (const [i, o] of written.entries()) {
     if (i % Math.round(1 / share) !== 0 || !o.erpOrderId) continue;
-    await stack.control('/_sandbox/idempiere/ship', { orderId: o.erpOrderId, shipper: shippers[n % shippers.length], trackingNo: `TW${String(100000000 + i)}` });
+    await stack.control('/_sandbox/idempiere/ship', {
+      orderId: o.erpOrderId,
+      shipper: shippers[n % shippers.length],
+      trackingNo: `TW${String(100000000 + i)}`,
+    });
     n++;
   }
   return n;

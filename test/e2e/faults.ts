@@ -23,8 +23,22 @@ export interface FaultSuiteOptions {
   log?: (line: string) => void;
 }
 
-export const SHORT: FaultSuiteOptions = { storesPerPlatform: 2, ordersPerStore: 40, chaosMs: 45_000, killEveryMs: 4_000, idempiereDownMs: 12_000, settleTimeoutMs: 240_000 };
-export const LONG: FaultSuiteOptions = { storesPerPlatform: 3, ordersPerStore: 417, chaosMs: 180_000, killEveryMs: 3_000, idempiereDownMs: 30_000, settleTimeoutMs: 900_000 };
+export const SHORT: FaultSuiteOptions = {
+  storesPerPlatform: 2,
+  ordersPerStore: 40,
+  chaosMs: 45_000,
+  killEveryMs: 4_000,
+  idempiereDownMs: 12_000,
+  settleTimeoutMs: 240_000,
+};
+export const LONG: FaultSuiteOptions = {
+  storesPerPlatform: 3,
+  ordersPerStore: 417,
+  chaosMs: 180_000,
+  killEveryMs: 3_000,
+  idempiereDownMs: 30_000,
+  settleTimeoutMs: 900_000,
+};
 
 export interface FaultSuiteResult {
   importable: number;
@@ -77,7 +91,8 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
   try {
     await stack.startServices();
     log(`fault suite: ${o.storesPerPlatform * 4} stores x ${o.ordersPerStore} orders; chaos for ${o.chaosMs / 1000} s`);
-    for (const system of ['shopee', 'cyberbiz', 'shopline', 'momo']) await stack.control('/_sandbox/faults', { system, errorRate: 0.05 });
+    for (const system of ['shopee', 'cyberbiz', 'shopline', 'momo'])
+      await stack.control('/_sandbox/faults', { system, errorRate: 0.05 });
 
     const chaosEnd = Date.now() + o.chaosMs;
     let flushed = false;
@@ -112,7 +127,11 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
     log('chaos over: faults cleared, waiting for the OMS to settle…');
     await stack.control('/_sandbox/faults', undefined, 'DELETE');
     for (const s of stack.services) if (!s.child || s.child.exitCode !== null || s.child.signalCode !== null) s.start();
-    await waitUntil('every service back', async () => (await Promise.all(stack.services.map((s) => s.ready()))).every(Boolean), 60_000);
+    await waitUntil(
+      'every service back',
+      async () => (await Promise.all(stack.services.map((s) => s.ready()))).every(Boolean),
+      60_000,
+    );
     let calm = 0;
     let previous: Awaited<ReturnType<typeof progress>> | undefined;
     await waitUntil(
@@ -135,22 +154,50 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
 
 async function verify(stack: Stack, kills: number): Promise<FaultSuiteResult> {
   const truth: Truth[] = [];
-  for (const platform of ['shopee', 'cyberbiz', 'shopline', 'momo']) truth.push(...(await stack.control(`/_sandbox/orders?platform=${platform}`)).orders);
-  const erpOrders: { id: number; poReference: string | null; docStatus: string; grandTotal: number; lines: { productValue: string | null; qtyOrdered: number }[] }[] =
-    await stack.control('/_sandbox/idempiere/orders');
-  const omsOrders = await stack.db.order.findMany({ select: { externalId: true, normalized: true, erpState: true, erpReason: true, erpOrderId: true, channel: { select: { externalShopId: true, platform: { select: { kind: true } } } } } });
+  for (const platform of ['shopee', 'cyberbiz', 'shopline', 'momo'])
+    truth.push(...(await stack.control(`/_sandbox/orders?platform=${platform}`)).orders);
+  const erpOrders: {
+    id: number;
+    poReference: string | null;
+    docStatus: string;
+    grandTotal: number;
+    lines: { productValue: string | null; qtyOrdered: number }[];
+  }[] = await stack.control('/_sandbox/idempiere/orders');
+  const omsOrders = await stack.db.order.findMany({
+    select: {
+      externalId: true,
+      normalized: true,
+      erpState: true,
+      erpReason: true,
+      erpOrderId: true,
+      channel: { select: { externalShopId: true, platform: { select: { kind: true } } } },
+    },
+  });
   const key = (platform: string, store: string, id: string) => `${platform}/${store}/${id}`;
   const oms = new Map(omsOrders.map((o) => [key(o.channel.platform.kind, o.channel.externalShopId, o.externalId), o]));
   const erpById = new Map<number, (typeof erpOrders)[number][]>();
   for (const e of erpOrders) erpById.set(e.id, [...(erpById.get(e.id) ?? []), e]);
 
-  const result: FaultSuiteResult = { importable: 0, written: 0, lost: [], duplicated: [], wrongLines: [], wrongTotals: [], wrongBlocks: [], notFetched: [], kills, overlappingWrites: 0 };
+  const result: FaultSuiteResult = {
+    importable: 0,
+    written: 0,
+    lost: [],
+    duplicated: [],
+    wrongLines: [],
+    wrongTotals: [],
+    wrongBlocks: [],
+    notFetched: [],
+    kills,
+    overlappingWrites: 0,
+  };
   // POReference is unique per store, not across stores (two stores both have order #1001): a duplicate is a
   // C_Order no OMS order points at (a second create of the same order), or one that two OMS orders point at.
   const pointedAt = new Map<number, number>();
   for (const o of omsOrders) if (o.erpOrderId) pointedAt.set(o.erpOrderId, (pointedAt.get(o.erpOrderId) ?? 0) + 1);
   result.duplicated = [
-    ...erpOrders.filter((e) => !pointedAt.has(e.id)).map((e) => `C_Order ${e.id} (${e.poReference}) belongs to no OMS order`),
+    ...erpOrders
+      .filter((e) => !pointedAt.has(e.id))
+      .map((e) => `C_Order ${e.id} (${e.poReference}) belongs to no OMS order`),
     ...[...pointedAt].filter(([, n]) => n > 1).map(([id, n]) => `C_Order ${id} claimed by ${n} OMS orders`),
   ];
   for (const t of truth) {
@@ -167,7 +214,8 @@ async function verify(stack: Stack, kills: number): Promise<FaultSuiteResult> {
     if (!eligible) continue;
     if (unknown.length || t.corrupt) {
       // Blocked, and for its real reason: the unknown SKU is named.
-      if (o.erpState !== 'blocked' || (unknown.length && !unknown.some((sku) => o.erpReason?.includes(sku)))) result.wrongBlocks.push(`${k}: ${o.erpState} ${o.erpReason ?? ''} (unknown ${unknown.join(', ')})`);
+      if (o.erpState !== 'blocked' || (unknown.length && !unknown.some((sku) => o.erpReason?.includes(sku))))
+        result.wrongBlocks.push(`${k}: ${o.erpState} ${o.erpReason ?? ''} (unknown ${unknown.join(', ')})`);
       continue;
     }
     result.importable++;
@@ -177,17 +225,28 @@ async function verify(stack: Stack, kills: number): Promise<FaultSuiteResult> {
       continue;
     }
     result.written++;
-    const want = t.lines.map((l) => `${l.sku}x${l.qty}`).sort().join(',');
-    const got = erp.lines.filter((l) => l.productValue).map((l) => `${l.productValue}x${l.qtyOrdered}`).sort().join(',');
+    const want = t.lines
+      .map((l) => `${l.sku}x${l.qty}`)
+      .sort()
+      .join(',');
+    const got = erp.lines
+      .filter((l) => l.productValue)
+      .map((l) => `${l.productValue}x${l.qtyOrdered}`)
+      .sort()
+      .join(',');
     if (want !== got) result.wrongLines.push(`${k}: platform ${want} / iDempiere ${got}`);
-    if (!sameCents(String(erp.grandTotal), String(t.total))) result.wrongTotals.push(`${k}: platform ${t.total} / iDempiere ${erp.grandTotal}`);
+    if (!sameCents(String(erp.grandTotal), String(t.total)))
+      result.wrongTotals.push(`${k}: platform ${t.total} / iDempiere ${erp.grandTotal}`);
   }
   result.overlappingWrites = Number((await stack.control('/_sandbox/state')).idempiere.overlappingWrites);
   return result;
 }
 
 export function report(r: FaultSuiteResult): string[] {
-  const list = (xs: string[]) => (xs.length ? `\n      ${xs.slice(0, 10).join('\n      ')}${xs.length > 10 ? `\n      … ${xs.length - 10} more` : ''}` : '');
+  const list = (xs: string[]) =>
+    xs.length
+      ? `\n      ${xs.slice(0, 10).join('\n      ')}${xs.length > 10 ? `\n      … ${xs.length - 10} more` : ''}`
+      : '';
   return [
     `kills survived:          ${r.kills}`,
     `importable orders:       ${r.importable}`,
@@ -203,7 +262,16 @@ export function report(r: FaultSuiteResult): string[] {
 }
 
 export function passed(r: FaultSuiteResult): boolean {
-  return !r.lost.length && !r.duplicated.length && !r.notFetched.length && !r.wrongLines.length && !r.wrongTotals.length && !r.wrongBlocks.length && r.overlappingWrites === 0 && r.importable > 0;
+  return (
+    !r.lost.length &&
+    !r.duplicated.length &&
+    !r.notFetched.length &&
+    !r.wrongLines.length &&
+    !r.wrongTotals.length &&
+    !r.wrongBlocks.length &&
+    r.overlappingWrites === 0 &&
+    r.importable > 0
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -42,7 +42,9 @@ export function serviceProcess(opts: {
 }): ServiceProcess {
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = createWriteStream(path.join(opts.logDir, `${opts.name}.log`), { flags: 'a' });
-  const args = opts.entry ? ['--import', 'tsx', opts.entry] : [...nodeFlags(opts.name), path.join(ROOT, bundlePath(opts.name))];
+  const args = opts.entry
+    ? ['--import', 'tsx', opts.entry]
+    : [...nodeFlags(opts.name), path.join(ROOT, bundlePath(opts.name))];
   const proc: ServiceProcess = {
     name: opts.name,
     healthUrl: opts.healthUrl,
@@ -99,7 +101,12 @@ export function sampleMemory(processes: ServiceProcess[], everyMs = 250): () => 
   return () => clearInterval(timer);
 }
 
-export async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 250): Promise<void> {
+export async function waitUntil(
+  what: string,
+  fn: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await fn()) return;

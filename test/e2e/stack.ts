@@ -8,7 +8,15 @@ import { buildAll } from '../../scripts/build.mjs';
 import { sampleMemory, serviceProcess, waitUntil, type ServiceProcess } from './processes';
 import { provisionFromSandbox, type SandboxCredentials } from './world';
 
-export const APP_SERVICES = ['api', 'scheduler', 'worker-shopee', 'worker-cyberbiz', 'worker-shopline', 'worker-momo', 'erp-writer'] as const;
+export const APP_SERVICES = [
+  'api',
+  'scheduler',
+  'worker-shopee',
+  'worker-cyberbiz',
+  'worker-shopline',
+  'worker-momo',
+  'erp-writer',
+] as const;
 const HEALTH_PORTS: Record<string, number> = {
   scheduler: 3101,
   'worker-shopee': 3102,
@@ -90,7 +98,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     return text ? JSON.parse(text) : null;
   };
 
-  const sandbox = serviceProcess({ name: 'sandbox', env, healthUrl: `http://127.0.0.1:${opts.sandboxPort}/health/ready`, logDir: opts.logDir });
+  const sandbox = serviceProcess({
+    name: 'sandbox',
+    env,
+    healthUrl: `http://127.0.0.1:${opts.sandboxPort}/health/ready`,
+    logDir: opts.logDir,
+  });
   sandbox.start();
   await waitUntil('sandbox ready', () => sandbox.ready(), 60_000);
   await control('/_sandbox/scenario', opts.scenario);
@@ -129,7 +142,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stopMemorySampling,
     async startServices() {
       for (const s of services) s.start();
-      await waitUntil('every service ready', async () => (await Promise.all(services.map((s) => s.ready()))).every(Boolean), 90_000);
+      await waitUntil(
+        'every service ready',
+        async () => (await Promise.all(services.map((s) => s.ready()))).every(Boolean),
+        90_000,
+      );
     },
     async stop() {
       stopMemorySampling();
@@ -159,7 +176,9 @@ export interface PlatformProgress {
 }
 
 /** What has arrived where, per platform, from the OMS database and the sandbox's own counts. */
-export async function progress(stack: Stack): Promise<{ platforms: PlatformProgress[]; idempiereOrders: number; overlappingWrites: number }> {
+export async function progress(
+  stack: Stack,
+): Promise<{ platforms: PlatformProgress[]; idempiereOrders: number; overlappingWrites: number }> {
   const state = await stack.control('/_sandbox/state');
   const rows = await stack.db.$queryRaw<{ kind: string; erp_state: string; n: bigint }[]>`
     select p.kind::text as kind, o.erp_state::text as erp_state, count(*) as n
@@ -182,13 +201,24 @@ export async function progress(stack: Stack): Promise<{ platforms: PlatformProgr
       shipmentsBlocked: ship('blocked'),
     };
   });
-  return { platforms, idempiereOrders: Number(state.idempiere?.orders ?? 0), overlappingWrites: Number(state.idempiere?.overlappingWrites ?? 0) };
+  return {
+    platforms,
+    idempiereOrders: Number(state.idempiere?.orders ?? 0),
+    overlappingWrites: Number(state.idempiere?.overlappingWrites ?? 0),
+  };
 }
 
 /** Nothing left for the ERP writer to do, and nothing new fetched since the previous look. */
-export function settled(p: Awaited<ReturnType<typeof progress>>, previous?: Awaited<ReturnType<typeof progress>>): boolean {
+export function settled(
+  p: Awaited<ReturnType<typeof progress>>,
+  previous?: Awaited<ReturnType<typeof progress>>,
+): boolean {
   const quiet = p.platforms.every((x) => x.fetched > 0 && !x.byErpState.pending && !x.byErpState.writing);
-  const unchanged = !!previous && p.platforms.every((x, i) => x.fetched === previous.platforms[i]!.fetched && x.shipmentsPushed === previous.platforms[i]!.shipmentsPushed);
+  const unchanged =
+    !!previous &&
+    p.platforms.every(
+      (x, i) =>
+        x.fetched === previous.platforms[i]!.fetched && x.shipmentsPushed === previous.platforms[i]!.shipmentsPushed,
+    );
   return quiet && unchanged;
 }
-

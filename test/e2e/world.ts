@@ -48,13 +48,34 @@ export async function provisionFromSandbox(
 ): Promise<{ channels: number }> {
   const platforms = {
     shopee: await db.platform.create({
-      data: { kind: 'shopee', name: 'Shopee TW', apiHost: creds.urls.shopee, appId: String(creds.shopee.partner_id), appSecretEnc: box.encrypt(creds.shopee.partner_key) },
+      data: {
+        kind: 'shopee',
+        name: 'Shopee TW',
+        apiHost: creds.urls.shopee,
+        appId: String(creds.shopee.partner_id),
+        appSecretEnc: box.encrypt(creds.shopee.partner_key),
+      },
     }),
     cyberbiz: await db.platform.create({
-      data: { kind: 'cyberbiz', apiVersion: 'v2', name: 'Cyberbiz', apiHost: creds.urls.cyberbiz, authHost: creds.urls.cyberbiz, appId: creds.cyberbiz.client_id, appSecretEnc: box.encrypt(creds.cyberbiz.client_secret) },
+      data: {
+        kind: 'cyberbiz',
+        apiVersion: 'v2',
+        name: 'Cyberbiz',
+        apiHost: creds.urls.cyberbiz,
+        authHost: creds.urls.cyberbiz,
+        appId: creds.cyberbiz.client_id,
+        appSecretEnc: box.encrypt(creds.cyberbiz.client_secret),
+      },
     }),
     shopline: await db.platform.create({
-      data: { kind: 'shopline', name: 'SHOPLINE', apiHost: creds.urls.shopline, authHost: creds.urls.shopline, appId: creds.shopline.client_id, appSecretEnc: box.encrypt(creds.shopline.client_secret) },
+      data: {
+        kind: 'shopline',
+        name: 'SHOPLINE',
+        apiHost: creds.urls.shopline,
+        authHost: creds.urls.shopline,
+        appId: creds.shopline.client_id,
+        appSecretEnc: box.encrypt(creds.shopline.client_secret),
+      },
     }),
     momo: await db.platform.create({ data: { kind: 'momo', name: 'momo SCM', apiHost: creds.urls.momo } }),
   };
@@ -71,15 +92,43 @@ export async function provisionFromSandbox(
     refreshTokenExpiresAt: date(s.refresh_token_expires_at),
   });
   const rows = [
-    ...creds.shopee.stores.map((s) => ({ platformId: platforms.shopee.id, kind: 'shopee', name: s.name, externalShopId: String(s.shop_id), ...tokens(s) })),
-    ...creds.cyberbiz.stores.map((s) => ({ platformId: platforms.cyberbiz.id, kind: 'cyberbiz', name: s.name, externalShopId: s.shop_domain, ...tokens(s) })),
-    ...creds.shopline.stores.map((s) => ({ platformId: platforms.shopline.id, kind: 'shopline', name: s.name, externalShopId: s.merchant_id, ...tokens(s) })),
-    ...creds.momo.stores.map((s) => ({ platformId: platforms.momo.id, kind: 'momo', name: s.name, externalShopId: s.entpCode, credentialsEnc: box.encryptJson(s.loginInfo) })),
+    ...creds.shopee.stores.map((s) => ({
+      platformId: platforms.shopee.id,
+      kind: 'shopee',
+      name: s.name,
+      externalShopId: String(s.shop_id),
+      ...tokens(s),
+    })),
+    ...creds.cyberbiz.stores.map((s) => ({
+      platformId: platforms.cyberbiz.id,
+      kind: 'cyberbiz',
+      name: s.name,
+      externalShopId: s.shop_domain,
+      ...tokens(s),
+    })),
+    ...creds.shopline.stores.map((s) => ({
+      platformId: platforms.shopline.id,
+      kind: 'shopline',
+      name: s.name,
+      externalShopId: s.merchant_id,
+      ...tokens(s),
+    })),
+    ...creds.momo.stores.map((s) => ({
+      platformId: platforms.momo.id,
+      kind: 'momo',
+      name: s.name,
+      externalShopId: s.entpCode,
+      credentialsEnc: box.encryptJson(s.loginInfo),
+    })),
   ];
   for (const { kind, ...row } of rows) {
     const channel = await db.channel.create({ data: { ...common, ...row } });
     await db.carrierMapping.createMany({
-      data: Object.entries(CARRIERS[kind]!).map(([erpShipperName, platformCarrier]) => ({ channelId: channel.id, erpShipperName, platformCarrier })),
+      data: Object.entries(CARRIERS[kind]!).map(([erpShipperName, platformCarrier]) => ({
+        channelId: channel.id,
+        erpShipperName,
+        platformCarrier,
+      })),
     });
   }
   return { channels: rows.length };

@@ -14,11 +14,27 @@ import { ERP_MAPPING } from '../e2e/world';
 
 /** The real stand-in's extra methods (the mount's type only lists the common ones). */
 export interface IdempiereControl {
-  setFaults(f: { latencyMs?: number; jitterMs?: number; errorRate?: number; downForMs?: number; processingMsPerOrder?: number }): void;
+  setFaults(f: {
+    latencyMs?: number;
+    jitterMs?: number;
+    errorRate?: number;
+    downForMs?: number;
+    processingMsPerOrder?: number;
+  }): void;
   clearFaults(): void;
-  ship(req: { orderId?: number; documentNo?: string; poReference?: string; shipper: string | number; trackingNo?: string | null }): Record<string, unknown>;
+  ship(req: {
+    orderId?: number;
+    documentNo?: string;
+    poReference?: string;
+    shipper: string | number;
+    trackingNo?: string | null;
+  }): Record<string, unknown>;
   orders(): SandboxOrder[];
-  writes(): { writes: { kind: string; start: number; end: number; locked: number; status: number; orders: number }[]; overlappingWrites: number; total: number };
+  writes(): {
+    writes: { kind: string; start: number; end: number; locked: number; status: number; orders: number }[];
+    overlappingWrites: number;
+    total: number;
+  };
   summary(): { orders: number; ordersByStatus: Record<string, number>; writes: number; overlappingWrites: number };
 }
 
@@ -31,7 +47,16 @@ export interface SandboxOrder {
   grandTotal: number;
   totalLines: number;
   bpartner: { id: number; value: string; name: string } | null;
-  lines: { productId: number | null; productValue: string | null; chargeId: number | null; qtyOrdered: number; qtyEntered: number; priceActual: number; priceEntered: number; lineNetAmt: number }[];
+  lines: {
+    productId: number | null;
+    productValue: string | null;
+    chargeId: number | null;
+    qtyOrdered: number;
+    qtyEntered: number;
+    priceActual: number;
+    priceEntered: number;
+    lineNetAmt: number;
+  }[];
   shipments: { id: number; documentNo: string; shipper: string | null; trackingNo: string | null }[];
 }
 
@@ -46,7 +71,11 @@ export interface ErpEnv {
   close(): Promise<void>;
 }
 
-export async function startErpEnv(label: string, overrides: Record<string, string> = {}, opts: { rateLimits?: boolean } = {}): Promise<ErpEnv> {
+export async function startErpEnv(
+  label: string,
+  overrides: Record<string, string> = {},
+  opts: { rateLimits?: boolean } = {},
+): Promise<ErpEnv> {
   const sandbox = await startSandbox({ basePort: 0, rateLimits: opts.rateLimits ?? true });
   const database = await createTestDatabase(label);
   const redis = await createTestRedisPrefix(label);
@@ -130,7 +159,14 @@ export function makeOrder(i: number, o: OrderOptions = {}): CanonicalOrder {
     const p = CATALOG[Math.floor(r() * CATALOG.length)]!;
     const quantity = 1 + Math.floor(r() * 4);
     const discount = r() < 0.3 ? money(Math.floor(r() * 30) + 0.5) : '0.00';
-    return { lineId: `${i}-${k}`, sku: o.skus?.[k] ?? p.value, name: p.name, quantity, unitPrice: money(p.price), discount };
+    return {
+      lineId: `${i}-${k}`,
+      sku: o.skus?.[k] ?? p.value,
+      name: p.name,
+      quantity,
+      unitPrice: money(p.price),
+      discount,
+    };
   });
   const buyer = 1 + Math.floor(r() * (o.buyers ?? 1_000_000));
   const base = {
@@ -143,8 +179,23 @@ export function makeOrder(i: number, o: OrderOptions = {}): CanonicalOrder {
     updatedAt: new Date(Date.parse('2026-11-20T00:00:00Z') + i * 60_000 + 5_000).toISOString(),
     paidAt: new Date(Date.parse('2026-11-20T00:00:00Z') + i * 60_000 + 5_000).toISOString(),
     currency: 'TWD',
-    buyer: { id: `buyer-${buyer}`, name: `買家 ${buyer}`, email: `buyer${buyer}@example.com`, phone: `09${String(10_000_000 + buyer).slice(-8)}` },
-    recipient: { name: `收件人 ${buyer}`, phone: '09****5678', address1: `台北市信義區信義路${buyer}號`, address2: null, district: '信義區', city: '台北市', state: null, postalCode: '110', country: 'TW' },
+    buyer: {
+      id: `buyer-${buyer}`,
+      name: `買家 ${buyer}`,
+      email: `buyer${buyer}@example.com`,
+      phone: `09${String(10_000_000 + buyer).slice(-8)}`,
+    },
+    recipient: {
+      name: `收件人 ${buyer}`,
+      phone: '09****5678',
+      address1: `台北市信義區信義路${buyer}號`,
+      address2: null,
+      district: '信義區',
+      city: '台北市',
+      state: null,
+      postalCode: '110',
+      country: 'TW',
+    },
     lines,
     shippingFee: r() < 0.7 ? '60.00' : '0.00',
     orderDiscount: r() < 0.3 ? money(Math.floor(r() * 50) + 0.5) : '0.00',
@@ -161,7 +212,11 @@ export function hashOf(order: CanonicalOrder): string {
 }
 
 /** Inserts canonical orders as the platform workers would; returns the rows' ids and hashes. */
-export async function insertOrders(db: Db, channelId: string, orders: CanonicalOrder[]): Promise<{ id: string; contentHash: string; externalId: string }[]> {
+export async function insertOrders(
+  db: Db,
+  channelId: string,
+  orders: CanonicalOrder[],
+): Promise<{ id: string; contentHash: string; externalId: string }[]> {
   const rows = orders.map((o) => ({
     channelId,
     externalId: o.externalId,
@@ -176,7 +231,10 @@ export async function insertOrders(db: Db, channelId: string, orders: CanonicalO
     erpState: 'pending' as const,
   }));
   for (let i = 0; i < rows.length; i += 1000) await db.order.createMany({ data: rows.slice(i, i + 1000) });
-  const saved = await db.order.findMany({ where: { channelId, externalId: { in: orders.map((o) => o.externalId) } }, select: { id: true, contentHash: true, externalId: true } });
+  const saved = await db.order.findMany({
+    where: { channelId, externalId: { in: orders.map((o) => o.externalId) } },
+    select: { id: true, contentHash: true, externalId: true },
+  });
   const order = new Map(orders.map((o, i) => [o.externalId, i]));
   return saved.sort((a, b) => order.get(a.externalId)! - order.get(b.externalId)!);
 }
@@ -184,7 +242,16 @@ export async function insertOrders(db: Db, channelId: string, orders: CanonicalO
 /** Replaces an order's content (as a platform re-fetch would) and returns the new hash. */
 export async function changeOrder(db: Db, id: string, order: CanonicalOrder): Promise<string> {
   const contentHash = hashOf(order);
-  await db.order.update({ where: { id }, data: { normalized: order as never, raw: order as never, status: order.status, contentHash, platformStatus: order.platformStatus } });
+  await db.order.update({
+    where: { id },
+    data: {
+      normalized: order as never,
+      raw: order as never,
+      status: order.status,
+      contentHash,
+      platformStatus: order.platformStatus,
+    },
+  });
   return contentHash;
 }
 

@@ -6,7 +6,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '@oms/testing';
-import { createChannel, enqueueWrites, insertOrders, makeOrder, producerQueues, startErpEnv, type ErpEnv } from './fixtures';
+import {
+  createChannel,
+  enqueueWrites,
+  insertOrders,
+  makeOrder,
+  producerQueues,
+  startErpEnv,
+  type ErpEnv,
+} from './fixtures';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let env: ErpEnv;
@@ -52,7 +60,11 @@ async function startProxy(target: string) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
       const url = new URL(req.url!, target);
-      const upstream = await fetch(url, { method: req.method, headers: { ...(req.headers as Record<string, string>), host: url.host }, body: chunks.length ? Buffer.concat(chunks) : undefined }).catch(() => null);
+      const upstream = await fetch(url, {
+        method: req.method,
+        headers: { ...(req.headers as Record<string, string>), host: url.host },
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      }).catch(() => null);
       if (!upstream) return res.destroy();
       const body = Buffer.from(await upstream.arrayBuffer());
       if (victim && req.method === 'POST' && url.pathname.endsWith('/batch')) {
@@ -88,7 +100,10 @@ describe('erp-writer processes', () => {
     const first = await startWriterProcess(proxy.url);
     proxy.killOnNextBatch(first.child);
     await enqueueWrites(producer.queues, rows);
-    await waitFor(() => first.child.exitCode !== null || first.child.signalCode !== null, { timeoutMs: 20_000, what: 'first writer killed' });
+    await waitFor(() => first.child.exitCode !== null || first.child.signalCode !== null, {
+      timeoutMs: 20_000,
+      what: 'first writer killed',
+    });
     expect(first.child.signalCode).toBe('SIGKILL');
     // iDempiere has the first batch; the database still says `writing` for it (and for the next batch, which was
     // prepared while the first was in flight and never sent).
@@ -100,16 +115,21 @@ describe('erp-writer processes', () => {
     for (const o of committed) expect(writing.some((r) => r.erpReference === o.poReference)).toBe(true);
 
     await startWriterProcess(proxy.url);
-    await waitFor(async () => (await db.order.count({ where: { channelId: channel.id, erpState: 'written' } })) === rows.length, {
-      timeoutMs: 40_000,
-      intervalMs: 250,
-      what: 'all orders written after the restart',
-    });
+    await waitFor(
+      async () => (await db.order.count({ where: { channelId: channel.id, erpState: 'written' } })) === rows.length,
+      {
+        timeoutMs: 40_000,
+        intervalMs: 250,
+        what: 'all orders written after the restart',
+      },
+    );
     const after = inErp('KL');
     expect(after).toHaveLength(orders.length);
     expect(new Set(after.map((o) => o.poReference)).size).toBe(orders.length);
     // The interrupted ones were found by POReference, not created again.
-    const found = await db.erpCall.findMany({ where: { orderId: { in: writing.map((r) => r.id) }, action: 'lookup', documentNo: { not: null } } });
+    const found = await db.erpCall.findMany({
+      where: { orderId: { in: writing.map((r) => r.id) }, action: 'lookup', documentNo: { not: null } },
+    });
     expect(new Set(found.map((c) => c.orderId)).size).toBe(committed.length);
     const saved = await db.order.findMany({ where: { channelId: channel.id } });
     for (const r of saved) expect(after.find((o) => o.id === r.erpOrderId)?.poReference).toBe(r.erpReference);
@@ -127,11 +147,14 @@ describe('erp-writer processes', () => {
     env.idempiere.setFaults({ latencyMs: 5, processingMsPerOrder: 2 });
     const writesBefore = env.idempiere.writes();
     await enqueueWrites(producer.queues, rows);
-    await waitFor(async () => (await db.order.count({ where: { channelId: channel.id, erpState: 'written' } })) === rows.length, {
-      timeoutMs: 40_000,
-      intervalMs: 250,
-      what: 'all orders written by two writers',
-    });
+    await waitFor(
+      async () => (await db.order.count({ where: { channelId: channel.id, erpState: 'written' } })) === rows.length,
+      {
+        timeoutMs: 40_000,
+        intervalMs: 250,
+        what: 'all orders written by two writers',
+      },
+    );
     env.idempiere.clearFaults();
     const writes = env.idempiere.writes();
     expect(writes.overlappingWrites - writesBefore.overlappingWrites).toBe(0);

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@oms/testing';
 import { POLL_SHIPMENTS_SCHEDULER, SHIPMENT_CURSOR, pollShipments } from '@oms/idempiere';
 import { createLogger } from '@oms/logger';
-import { createChannel, enqueueWrites, insertOrders, makeOrder, startErpEnv, startWriter, type ErpEnv, type InProcessWriter } from './fixtures';
+import {
+  createChannel,
+  enqueueWrites,
+  insertOrders,
+  makeOrder,
+  startErpEnv,
+  startWriter,
+  type ErpEnv,
+  type InProcessWriter,
+} from './fixtures';
 
 let env: ErpEnv;
 let w: InProcessWriter;
@@ -23,26 +32,44 @@ describe('shipments from iDempiere', () => {
   it('records completed shipments of OMS orders once, maps carriers, blocks unmapped shippers, writes tracking back', async () => {
     const db = env.database.db;
     const channel = await createChannel(db, { kind: 'cyberbiz' });
-    await db.carrierMapping.create({ data: { channelId: channel.id, erpShipperName: '黑貓宅急便', platformCarrier: 'TCAT' } });
+    await db.carrierMapping.create({
+      data: { channelId: channel.id, erpShipperName: '黑貓宅急便', platformCarrier: 'TCAT' },
+    });
     const orders = Array.from({ length: 4 }, (_, i) => makeOrder(3000 + i, { prefix: 'SH' }));
     const rows = await insertOrders(db, channel.id, orders);
     await enqueueWrites(w.queues, rows);
-    await waitFor(async () => (await db.order.count({ where: { channelId: channel.id, erpState: 'written' } })) === rows.length);
+    await waitFor(
+      async () => (await db.order.count({ where: { channelId: channel.id, erpState: 'written' } })) === rows.length,
+    );
 
     // A shipment of an order the OMS did not write is ignored.
-    const foreign = await w.writer.ctx.client.create('C_Order', { C_BPartner_ID: 118, C_OrderLine: [{ M_Product_ID: 200001, QtyEntered: 1, QtyOrdered: 1, PriceEntered: 10, PriceActual: 10 }], 'doc-action': 'CO' });
+    const foreign = await w.writer.ctx.client.create('C_Order', {
+      C_BPartner_ID: 118,
+      C_OrderLine: [{ M_Product_ID: 200001, QtyEntered: 1, QtyOrdered: 1, PriceEntered: 10, PriceActual: 10 }],
+      'doc-action': 'CO',
+    });
     env.idempiere.ship({ orderId: foreign.id, shipper: 'UPS', trackingNo: 'NOT-OURS' });
     env.idempiere.ship({ poReference: orders[0]!.externalNumber, shipper: '黑貓宅急便', trackingNo: 'TC0001' });
     env.idempiere.ship({ poReference: orders[1]!.externalNumber, shipper: '新竹物流', trackingNo: 'HCT0002' });
     env.idempiere.ship({ poReference: orders[2]!.externalNumber, shipper: '黑貓宅急便', trackingNo: null });
 
-    const ctx = { db, client: w.writer.ctx.client, log: createLogger({ service: 'test', level: 'silent' }), queues: w.queues };
+    const ctx = {
+      db,
+      client: w.writer.ctx.client,
+      log: createLogger({ service: 'test', level: 'silent' }),
+      queues: w.queues,
+    };
     const r1 = await pollShipments(ctx);
     expect(r1).toMatchObject({ recorded: 2, blocked: 1 });
     const shipments = await db.shipment.findMany({ where: { channelId: channel.id }, include: { order: true } });
     expect(shipments).toHaveLength(3);
     const s0 = shipments.find((s) => s.orderId === rows[0]!.id)!;
-    expect(s0).toMatchObject({ carrier: 'TCAT', trackingNumber: 'TC0001', erpShipperName: '黑貓宅急便', state: 'pending' });
+    expect(s0).toMatchObject({
+      carrier: 'TCAT',
+      trackingNumber: 'TC0001',
+      erpShipperName: '黑貓宅急便',
+      state: 'pending',
+    });
     const s1 = shipments.find((s) => s.orderId === rows[1]!.id)!;
     expect(s1.state).toBe('blocked');
     expect(s1.reason).toContain('"新竹物流"');
@@ -61,10 +88,16 @@ describe('shipments from iDempiere', () => {
     expect(await db.shipment.count({ where: { channelId: channel.id } })).toBe(3);
 
     // The operator adds the mapping: the next poll releases the blocked shipment.
-    await db.carrierMapping.create({ data: { channelId: channel.id, erpShipperName: '新竹物流', platformCarrier: 'HCT' } });
+    await db.carrierMapping.create({
+      data: { channelId: channel.id, erpShipperName: '新竹物流', platformCarrier: 'HCT' },
+    });
     const r3 = await pollShipments(ctx);
     expect(r3.released).toBe(1);
-    expect(await db.shipment.findUnique({ where: { id: s1.id } })).toMatchObject({ state: 'pending', carrier: 'HCT', reason: null });
+    expect(await db.shipment.findUnique({ where: { id: s1.id } })).toMatchObject({
+      state: 'pending',
+      carrier: 'HCT',
+      reason: null,
+    });
     expect((await pushQueue.getJobs(['waiting', 'delayed'])).some((j) => j.data.shipmentId === s1.id)).toBe(true);
 
     // The platform assigned a tracking number for the shipment that had none: it goes into iDempiere.
@@ -80,6 +113,8 @@ describe('shipments from iDempiere', () => {
     await w.writer.schedule();
     await w.writer.schedule(); // every replica does it: still one scheduler
     const schedulers = await w.queues.get('erp-orders').getJobSchedulers();
-    expect(schedulers.filter((s) => s.key === POLL_SHIPMENTS_SCHEDULER || s.id === POLL_SHIPMENTS_SCHEDULER)).toHaveLength(1);
+    expect(
+      schedulers.filter((s) => s.key === POLL_SHIPMENTS_SCHEDULER || s.id === POLL_SHIPMENTS_SCHEDULER),
+    ).toHaveLength(1);
   });
 });

@@ -4,7 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computedTotal, money, type CanonicalOrder } from '@oms/core';
 import { waitFor } from '@oms/testing';
-import { changeOrder, createChannel, enqueueWrites, insertOrders, makeOrder, startErpEnv, startWriter, type ErpEnv, type InProcessWriter, type SandboxOrder } from './fixtures';
+import {
+  changeOrder,
+  createChannel,
+  enqueueWrites,
+  insertOrders,
+  makeOrder,
+  startErpEnv,
+  startWriter,
+  type ErpEnv,
+  type InProcessWriter,
+  type SandboxOrder,
+} from './fixtures';
 
 let env: ErpEnv;
 let w: InProcessWriter;
@@ -38,7 +49,8 @@ function expectLinesMatch(so: SandboxOrder, order: CanonicalOrder) {
   }
   const units = (sku: string) => so.lines.filter((x) => x.productValue === sku).reduce((n, x) => n + x.qtyOrdered, 0);
   const skus = new Set(order.lines.map((l) => l.sku!));
-  for (const sku of skus) expect(units(sku)).toBe(order.lines.filter((l) => l.sku === sku).reduce((n, l) => n + l.quantity, 0));
+  for (const sku of skus)
+    expect(units(sku)).toBe(order.lines.filter((l) => l.sku === sku).reduce((n, l) => n + l.quantity, 0));
   for (const x of so.lines) {
     expect(x.qtyEntered).toBe(x.qtyOrdered);
     expect(x.priceEntered).toBe(x.priceActual);
@@ -77,12 +89,19 @@ describe('erp-writer against the iDempiere sandbox', () => {
     const written = env.idempiere.orders().filter((o) => o.poReference?.startsWith('SC'));
     const customers = new Set(written.map((o) => o.bpartner!.id));
     expect(customers.size).toBe(buyers.size);
-    expect(await env.database.db.customer.count({ where: { channelId: channel.id, erpCustomerId: { gt: 0 } } })).toBe(buyers.size);
+    expect(await env.database.db.customer.count({ where: { channelId: channel.id, erpCustomerId: { gt: 0 } } })).toBe(
+      buyers.size,
+    );
     // Every order's create is recorded with its document number.
     const calls = await env.database.db.erpCall.findMany({ where: { orderId: rows[0]!.id } });
-    expect(calls.find((c) => c.action === 'create')).toMatchObject({ status: 201, documentNo: saved.find((r) => r.id === rows[0]!.id)!.erpDocumentNo });
+    expect(calls.find((c) => c.action === 'create')).toMatchObject({
+      status: 201,
+      documentNo: saved.find((r) => r.id === rows[0]!.id)!.erpDocumentNo,
+    });
     // Batched: far fewer write requests than orders.
-    expect(env.idempiere.writes().writes.filter((x) => x.kind.startsWith('batch')).length).toBeLessThan(orders.length / 2);
+    expect(env.idempiere.writes().writes.filter((x) => x.kind.startsWith('batch')).length).toBeLessThan(
+      orders.length / 2,
+    );
   });
 
   it('voids a cancelled order that has not shipped, and flags one that has', async () => {
@@ -94,8 +113,15 @@ describe('erp-writer against the iDempiere sandbox', () => {
     // The second one ships in iDempiere first.
     env.idempiere.ship({ poReference: orders[1]!.externalNumber, shipper: '黑貓宅急便', trackingNo: 'TC123' });
 
-    const hashes = await Promise.all(orders.map((o, i) => changeOrder(env.database.db, rows[i]!.id, { ...o, status: 'cancelled', platformStatus: 'CANCELLED' })));
-    await enqueueWrites(w.queues, rows.map((r, i) => ({ id: r.id, contentHash: hashes[i]! })));
+    const hashes = await Promise.all(
+      orders.map((o, i) =>
+        changeOrder(env.database.db, rows[i]!.id, { ...o, status: 'cancelled', platformStatus: 'CANCELLED' }),
+      ),
+    );
+    await enqueueWrites(
+      w.queues,
+      rows.map((r, i) => ({ id: r.id, contentHash: hashes[i]! })),
+    );
     const done = await waitFor(async () => {
       const got = await env.database.db.order.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
       return got.every((r) => r.erpWrittenHash === r.contentHash) ? got : null;
@@ -124,7 +150,11 @@ describe('erp-writer against the iDempiere sandbox', () => {
     expect(byRef(order.externalNumber)).toHaveLength(1);
 
     env.idempiere.ship({ poReference: order.externalNumber, shipper: 'UPS', trackingNo: '1Z' });
-    const returned = await changeOrder(env.database.db, row!.id, { ...order, status: 'returned', platformStatus: 'RETURNED' });
+    const returned = await changeOrder(env.database.db, row!.id, {
+      ...order,
+      status: 'returned',
+      platformStatus: 'RETURNED',
+    });
     await w.queues.add('writeOrder', { orderId: row!.id, contentHash: returned });
     const [flagged] = await waitStates([row!.id], ['needs_attention']);
     expect(flagged!.erpReason).toMatch(/returned on the platform after shipment/);
@@ -143,7 +173,9 @@ describe('erp-writer against the iDempiere sandbox', () => {
     // Permanent: completed (not failed), no retries burned.
     expect(job === undefined || (await job.getState()) === 'completed').toBe(true);
 
-    await env.database.db.skuMapping.create({ data: { channelId: channel.id, platformSku: 'NO-SUCH-SKU', erpProductId: 200010 } });
+    await env.database.db.skuMapping.create({
+      data: { channelId: channel.id, platformSku: 'NO-SUCH-SKU', erpProductId: 200010 },
+    });
     // The operator's retry: pending again and a new job.
     await env.database.db.order.update({ where: { id: row!.id }, data: { erpState: 'pending', erpReason: null } });
     await w.queues.add('writeOrder', { orderId: row!.id, contentHash: row!.contentHash });
@@ -156,11 +188,16 @@ describe('erp-writer against the iDempiere sandbox', () => {
   it('creates products for unknown SKUs when the channel allows it, once per SKU', async () => {
     const channel = await createChannel(env.database.db);
     await env.database.db.channel.update({ where: { id: channel.id }, data: { allowCreateProducts: true } });
-    const orders = [makeOrder(851, { prefix: 'NP', lines: 2, skus: ['TW-1003', 'NEW-SKU-1'] }), makeOrder(852, { prefix: 'NP', lines: 1, skus: ['NEW-SKU-1'] })];
+    const orders = [
+      makeOrder(851, { prefix: 'NP', lines: 2, skus: ['TW-1003', 'NEW-SKU-1'] }),
+      makeOrder(852, { prefix: 'NP', lines: 1, skus: ['NEW-SKU-1'] }),
+    ];
     const rows = await insertOrders(env.database.db, channel.id, orders);
     await enqueueWrites(w.queues, rows);
     await waitStates(rows.map((r) => r.id));
-    const lines = orders.flatMap((o) => byRef(o.externalNumber)[0]!.lines).filter((l) => l.productValue === 'NEW-SKU-1');
+    const lines = orders
+      .flatMap((o) => byRef(o.externalNumber)[0]!.lines)
+      .filter((l) => l.productValue === 'NEW-SKU-1');
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(new Set(lines.map((l) => l.productId)).size).toBe(1);
     for (const o of orders) expect(money(byRef(o.externalNumber)[0]!.grandTotal)).toBe(o.total);
@@ -178,16 +215,28 @@ describe('erp-writer against the iDempiere sandbox', () => {
     const writesBefore = env.idempiere.writes().total;
 
     // A status-only change writes nothing to the ERP.
-    const h1 = await changeOrder(env.database.db, row!.id, { ...order, status: 'ready_to_ship', updatedAt: '2026-11-21T00:00:00.000Z' });
+    const h1 = await changeOrder(env.database.db, row!.id, {
+      ...order,
+      status: 'ready_to_ship',
+      updatedAt: '2026-11-21T00:00:00.000Z',
+    });
     await w.queues.add('writeOrder', { orderId: row!.id, contentHash: h1 });
-    await waitFor(async () => (await env.database.db.order.findUnique({ where: { id: row!.id } }))?.erpWrittenHash === h1);
+    await waitFor(
+      async () => (await env.database.db.order.findUnique({ where: { id: row!.id } }))?.erpWrittenHash === h1,
+    );
     expect(env.idempiere.writes().total).toBe(writesBefore);
 
-    const changed = { ...order, lines: [{ ...order.lines[0]!, quantity: order.lines[0]!.quantity + 2 }, ...order.lines.slice(1)], updatedAt: '2026-11-22T00:00:00.000Z' };
+    const changed = {
+      ...order,
+      lines: [{ ...order.lines[0]!, quantity: order.lines[0]!.quantity + 2 }, ...order.lines.slice(1)],
+      updatedAt: '2026-11-22T00:00:00.000Z',
+    };
     const total = computedTotal({ ...changed, total: '0' });
     const h2 = await changeOrder(env.database.db, row!.id, { ...changed, total });
     await w.queues.add('writeOrder', { orderId: row!.id, contentHash: h2 });
-    await waitFor(async () => (await env.database.db.order.findUnique({ where: { id: row!.id } }))?.erpWrittenHash === h2);
+    await waitFor(
+      async () => (await env.database.db.order.findUnique({ where: { id: row!.id } }))?.erpWrittenHash === h2,
+    );
     const after = byRef(order.externalNumber);
     expect(after).toHaveLength(1);
     expect(after[0]!.id).toBe(before.id);

@@ -53,7 +53,12 @@ async function start(service: string) {
   const sandboxBase = await quietPort();
   const env = serviceEnv(
     { databaseUrl: database.url, redisUrl: redis.url, queuePrefix: redis.prefix },
-    { HEALTH_PORT: String(port), API_PORT: String(port), SANDBOX_PORT: String(service === 'sandbox' ? port : sandboxBase), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+    {
+      HEALTH_PORT: String(port),
+      API_PORT: String(port),
+      SANDBOX_PORT: String(service === 'sandbox' ? port : sandboxBase),
+      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    },
   );
   const child = spawn(process.execPath, [...nodeFlags(service), path.join(root, bundlePath(service))], {
     cwd: root,

@@ -23,7 +23,11 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 /** What the sandbox's truth says about an order, beyond the fields the platform harness types. */
 export type TruthOrder = Omit<Truth, 'lines'> & {
-  delivery: string; carrier: string; cod: boolean; archived: boolean; trackingNumber: string | null;
+  delivery: string;
+  carrier: string;
+  cod: boolean;
+  archived: boolean;
+  trackingNumber: string | null;
   lines: { id: string; sku: string; qty: number }[];
   /** Shopee split orders: the packages with their lines. */
   packages: { packageNumber: string; lineIds: string[]; arranged: boolean; trackingNumber: string | null }[] | null;
@@ -60,7 +64,10 @@ export interface Logistics {
 export const SHIPPERS = ['黑貓宅急便', '新竹物流'] as const;
 
 /** A sandbox with one store of `kind` (paid orders only), a mapped channel, a platform worker and an erp-writer. */
-export async function startLogistics(kind: PlatformKindName, opts: { seed?: number; orders?: number } = {}): Promise<Logistics> {
+export async function startLogistics(
+  kind: PlatformKindName,
+  opts: { seed?: number; orders?: number } = {},
+): Promise<Logistics> {
   const now = Date.now();
   const sandbox = await startSandbox({
     basePort: 0,
@@ -80,7 +87,13 @@ export async function startLogistics(kind: PlatformKindName, opts: { seed?: numb
   const channelId = h.channels[0]!.id;
   // What an operator sets up for a store: the GardenWorld mapping and the shipper -> carrier table.
   await h.db.channel.update({ where: { id: channelId }, data: { ...ERP_MAPPING, customerMode: 'per_buyer' } });
-  await h.db.carrierMapping.createMany({ data: Object.entries(CARRIERS[kind]!).map(([erpShipperName, platformCarrier]) => ({ channelId, erpShipperName, platformCarrier })) });
+  await h.db.carrierMapping.createMany({
+    data: Object.entries(CARRIERS[kind]!).map(([erpShipperName, platformCarrier]) => ({
+      channelId,
+      erpShipperName,
+      platformCarrier,
+    })),
+  });
 
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -129,8 +142,15 @@ export async function importAndWrite(l: Logistics, tag: string): Promise<void> {
   const job = await l.h.getOrders(l.channelId, tag);
   const state = await l.h.waitDone(job);
   expect(state, (await l.h.jobResult(job)).failedReason).toBe('completed');
-  await waitFor(async () => (await l.h.db.order.count({ where: { channelId: l.channelId, erpState: { in: ['pending', 'writing'] } } })) === 0, { timeoutMs: 30_000, what: 'orders written to iDempiere' });
-  const stuck = await l.h.db.order.findMany({ where: { channelId: l.channelId, erpState: { in: ['blocked', 'failed'] } }, select: { externalId: true, erpReason: true } });
+  await waitFor(
+    async () =>
+      (await l.h.db.order.count({ where: { channelId: l.channelId, erpState: { in: ['pending', 'writing'] } } })) === 0,
+    { timeoutMs: 30_000, what: 'orders written to iDempiere' },
+  );
+  const stuck = await l.h.db.order.findMany({
+    where: { channelId: l.channelId, erpState: { in: ['blocked', 'failed'] } },
+    select: { externalId: true, erpReason: true },
+  });
   expect(stuck).toEqual([]);
 }
 
@@ -139,39 +159,69 @@ export async function truth(l: Logistics): Promise<TruthOrder[]> {
 }
 
 export async function platformShipments(l: Logistics): Promise<PlatformShipment[]> {
-  return (await control<{ shipments: PlatformShipment[] }>(l.sandbox, `/_sandbox/shipments?platform=${l.kind}`)).shipments;
+  return (await control<{ shipments: PlatformShipment[] }>(l.sandbox, `/_sandbox/shipments?platform=${l.kind}`))
+    .shipments;
 }
 
 /** Written orders the platform will take a shipment for, that nobody shipped yet. */
-export async function unshipped(l: Logistics, sc: LogisticsCase, filter: (o: TruthOrder) => boolean = () => true): Promise<TruthOrder[]> {
-  const written = new Set((await l.h.db.order.findMany({ where: { channelId: l.channelId, erpState: 'written' }, select: { externalId: true } })).map((o) => o.externalId));
+export async function unshipped(
+  l: Logistics,
+  sc: LogisticsCase,
+  filter: (o: TruthOrder) => boolean = () => true,
+): Promise<TruthOrder[]> {
+  const written = new Set(
+    (
+      await l.h.db.order.findMany({
+        where: { channelId: l.channelId, erpState: 'written' },
+        select: { externalId: true },
+      })
+    ).map((o) => o.externalId),
+  );
   const taken = new Set((await l.h.db.shipment.findMany({ include: { order: true } })).map((s) => s.order.externalId));
   for (const s of await platformShipments(l)) taken.add(s.orderExternalId);
-  return (await truth(l)).filter((o) => written.has(o.externalId) && !taken.has(o.externalId) && sc.shippable(o) && filter(o));
+  return (await truth(l)).filter(
+    (o) => written.has(o.externalId) && !taken.has(o.externalId) && sc.shippable(o) && filter(o),
+  );
 }
 
 /**
  * The warehouse ships an order in iDempiere: a completed M_InOut through the sandbox's control route; with
  * `lines` (products by Value = SKU) only those, a part shipment. Returns the M_InOut id.
  */
-export async function shipInErp(l: Logistics, externalId: string, shipper: string, trackingNo: string | null, lines?: { product: string; qty?: number }[]): Promise<number> {
+export async function shipInErp(
+  l: Logistics,
+  externalId: string,
+  shipper: string,
+  trackingNo: string | null,
+  lines?: { product: string; qty?: number }[],
+): Promise<number> {
   const order = await l.h.db.order.findFirstOrThrow({ where: { channelId: l.channelId, externalId } });
   expect(order.erpOrderId, `order ${externalId} is in iDempiere`).not.toBeNull();
-  const made = await control<{ id: number }>(l.sandbox, '/_sandbox/idempiere/ship', { orderId: order.erpOrderId, shipper, trackingNo, ...(lines ? { lines } : {}) });
+  const made = await control<{ id: number }>(l.sandbox, '/_sandbox/idempiere/ship', {
+    orderId: order.erpOrderId,
+    shipper,
+    trackingNo,
+    ...(lines ? { lines } : {}),
+  });
   return made.id;
 }
 
 export async function finished(l: Logistics, job: Job, queue: 'erp' | 'platform'): Promise<Job> {
   const q = l.h.queues.get(queue === 'erp' ? QUEUE_NAMES.erp : QUEUE_NAMES[l.kind]);
-  return waitFor(async () => {
-    // The state first, then the job's hash: read the other way round, the hash may predate the result.
-    const state = await q.getJobState(job.id!);
-    return state === 'completed' || state === 'failed' ? ((await q.getJob(job.id!)) ?? null) : null;
-  }, { timeoutMs: 30_000, intervalMs: 25, what: `job ${job.name} ${job.id}` });
+  return waitFor(
+    async () => {
+      // The state first, then the job's hash: read the other way round, the hash may predate the result.
+      const state = await q.getJobState(job.id!);
+      return state === 'completed' || state === 'failed' ? ((await q.getJob(job.id!)) ?? null) : null;
+    },
+    { timeoutMs: 30_000, intervalMs: 25, what: `job ${job.name} ${job.id}` },
+  );
 }
 
 /** Runs poll-shipments on the erp-orders queue (the erp-writer's handler) and returns its result. */
-export async function pollShipments(l: Logistics): Promise<{ seen: number; recorded: number; blocked: number; released: number; trackingWritten: number }> {
+export async function pollShipments(
+  l: Logistics,
+): Promise<{ seen: number; recorded: number; blocked: number; released: number; trackingWritten: number }> {
   const job = await l.h.queues.add('pollShipments', {});
   const done = await finished(l, job, 'erp');
   expect(done.failedReason ?? null).toBeNull();
@@ -183,13 +233,24 @@ const SETTLED = ['pushed', 'awaiting_tracking', 'blocked', 'failed', 'not_pushed
 /** Waits until none of the shipments is pending or pushing any more; on a timeout, says where each one is. */
 export async function settle(l: Logistics, shipmentIds: string[], timeoutMs = 15_000): Promise<void> {
   try {
-    await waitFor(async () => {
-      const rows = await l.h.db.shipment.findMany({ where: { id: { in: shipmentIds } }, select: { state: true } });
-      return rows.length === shipmentIds.length && rows.every((r) => SETTLED.includes(r.state));
-    }, { timeoutMs, intervalMs: 50, what: 'shipments settled' });
+    await waitFor(
+      async () => {
+        const rows = await l.h.db.shipment.findMany({ where: { id: { in: shipmentIds } }, select: { state: true } });
+        return rows.length === shipmentIds.length && rows.every((r) => SETTLED.includes(r.state));
+      },
+      { timeoutMs, intervalMs: 50, what: 'shipments settled' },
+    );
   } catch (err) {
-    const rows = await l.h.db.shipment.findMany({ where: { id: { in: shipmentIds } }, select: { id: true, state: true, reason: true } });
-    const where = await Promise.all(rows.map(async (r) => `${r.id} ${r.state} (${r.reason ?? ''}), job push-shipment-${r.id}: ${await l.h.queue().getJobState(`push-shipment-${r.id}`)}`));
+    const rows = await l.h.db.shipment.findMany({
+      where: { id: { in: shipmentIds } },
+      select: { id: true, state: true, reason: true },
+    });
+    const where = await Promise.all(
+      rows.map(
+        async (r) =>
+          `${r.id} ${r.state} (${r.reason ?? ''}), job push-shipment-${r.id}: ${await l.h.queue().getJobState(`push-shipment-${r.id}`)}`,
+      ),
+    );
     throw new Error(`${(err as Error).message}:\n${where.join('\n')}`);
   }
 }
@@ -202,14 +263,25 @@ export async function readBackTracking(l: Logistics, shipmentIds: string[]): Pro
   for (let round = 0; round < 5; round++) {
     const waiting = await l.h.db.shipment.count({ where: { id: { in: shipmentIds }, state: 'awaiting_tracking' } });
     if (waiting === 0) return;
-    await reconcileShipments(l.h.db, l.h.queues, new Date(Date.now() + 1000), { failedRetrySeconds: 3600, trackingRecheckSeconds: 0, stuckStageSeconds: 3600 });
-    await waitFor(async () => (await l.h.queue().getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) === 0, { timeoutMs: 30_000, what: 'tracking rechecks done' });
+    await reconcileShipments(l.h.db, l.h.queues, new Date(Date.now() + 1000), {
+      failedRetrySeconds: 3600,
+      trackingRecheckSeconds: 0,
+      stuckStageSeconds: 3600,
+    });
+    await waitFor(
+      async () => (await l.h.queue().getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) === 0,
+      { timeoutMs: 30_000, what: 'tracking rechecks done' },
+    );
   }
 }
 
 /** The operator's "retry" on a shipment: POST /shipments/:id/retry on the real API. */
 export async function retryShipment(l: Logistics, shipmentId: string): Promise<{ status: number; body: unknown }> {
-  const res = await l.api.app.inject({ method: 'POST', url: `/shipments/${shipmentId}/retry`, headers: { authorization: `Bearer ${l.adminKey}` } });
+  const res = await l.api.app.inject({
+    method: 'POST',
+    url: `/shipments/${shipmentId}/retry`,
+    headers: { authorization: `Bearer ${l.adminKey}` },
+  });
   return { status: res.statusCode, body: res.json() };
 }
 
@@ -235,14 +307,18 @@ export async function expectDelivered(l: Logistics, sc: LogisticsCase, all: Ship
   const got = await platformShipments(l);
   const rows = await l.h.db.shipment.findMany({ where: { channelId: l.channelId }, include: { order: true } });
   const why = rows.map((r) => `${r.order.externalId} ${r.state}: ${r.reason ?? ''}`).join('\n');
-  expect(sorted(got.filter((g) => g.confirmations > 0).map((g) => g.orderExternalId)), why).toEqual(sorted(all.map((s) => s.order.externalId)));
+  expect(sorted(got.filter((g) => g.confirmations > 0).map((g) => g.orderExternalId)), why).toEqual(
+    sorted(all.map((s) => s.order.externalId)),
+  );
   for (const s of all) {
     const g = got.find((x) => x.orderExternalId === s.order.externalId)!;
     const row = rows.find((r) => r.order.externalId === s.order.externalId);
     expect(row, `oms_shipment of ${s.order.externalId}`).toBeDefined();
     expect(row!.state, `${s.order.externalId}: ${row!.reason ?? ''}`).toBe('pushed');
     expect(g.confirmations, `confirmations of ${s.order.externalId}`).toBe(sc.confirmationsPerShipment ?? 1);
-    expect(g.carrier, `carrier of ${s.order.externalId}`).toBe(carrierFromPlatform(sc, s.order) ? s.order.carrier : CARRIERS[l.kind]![s.shipper]);
+    expect(g.carrier, `carrier of ${s.order.externalId}`).toBe(
+      carrierFromPlatform(sc, s.order) ? s.order.carrier : CARRIERS[l.kind]![s.shipper],
+    );
     expect(row!.carrier).toBe(CARRIERS[l.kind]![s.shipper]);
     if (s.trackingNo) expect(row!.trackingNumber).toBe(s.trackingNo);
     else expect(row!.trackingNumber, `platform-assigned number of ${s.order.externalId}`).toMatch(/\S/);
@@ -259,7 +335,8 @@ function carrierFromPlatform(sc: LogisticsCase, o: TruthOrder): boolean {
 }
 
 let trackingSeq = 0;
-export const trackingNo = (kind: string) => `${kind.slice(0, 2).toUpperCase()}${Date.now().toString().slice(-7)}${String(++trackingSeq).padStart(3, '0')}`;
+export const trackingNo = (kind: string) =>
+  `${kind.slice(0, 2).toUpperCase()}${Date.now().toString().slice(-7)}${String(++trackingSeq).padStart(3, '0')}`;
 
 export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
   describe(`${kind}: shipments in iDempiere go back to the platform`, () => {
@@ -268,7 +345,8 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
     const delivered: Shipped[] = [];
     const children: ChildProcess[] = [];
     /** The orders of the first test and their platform status before they shipped. */
-    let firstShipped: { picks: string[]; before: { externalId: string; platformStatus: string | null }[] } | null = null;
+    let firstShipped: { picks: string[]; before: { externalId: string; platformStatus: string | null }[] } | null =
+      null;
 
     beforeAll(async () => {
       l = await startLogistics(kind);
@@ -283,14 +361,21 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
     const ship = async (orders: TruthOrder[], shipper?: string): Promise<Shipped[]> => {
       const out: Shipped[] = [];
       for (const [i, order] of orders.entries()) {
-        const s = { order, shipper: shipper ?? SHIPPERS[i % SHIPPERS.length]!, trackingNo: sc.platformAssigns?.(order) ? null : trackingNo(kind) };
+        const s = {
+          order,
+          shipper: shipper ?? SHIPPERS[i % SHIPPERS.length]!,
+          trackingNo: sc.platformAssigns?.(order) ? null : trackingNo(kind),
+        };
         await shipInErp(l, order.externalId, s.shipper, s.trackingNo);
         out.push(s);
       }
       return out;
     };
     const idsOf = async (shipped: Shipped[]) => {
-      const rows = await l.h.db.shipment.findMany({ where: { order: { externalId: { in: shipped.map((s) => s.order.externalId) } } }, select: { id: true } });
+      const rows = await l.h.db.shipment.findMany({
+        where: { order: { externalId: { in: shipped.map((s) => s.order.externalId) } } },
+        select: { id: true },
+      });
       expect(rows).toHaveLength(shipped.length);
       return rows.map((r) => r.id);
     };
@@ -298,10 +383,17 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
     it('pushes carrier and tracking number for exactly the orders shipped in iDempiere, once each, and writes assigned numbers back', async () => {
       let picks = await unshipped(l, sc);
       // Both kinds of delivery where the platform assigns numbers for some orders and not for others.
-      if (sc.platformAssigns) picks = [...picks.filter((o) => !sc.platformAssigns!(o)).slice(0, 2), ...picks.filter((o) => sc.platformAssigns!(o)).slice(0, 2)];
+      if (sc.platformAssigns)
+        picks = [
+          ...picks.filter((o) => !sc.platformAssigns!(o)).slice(0, 2),
+          ...picks.filter((o) => sc.platformAssigns!(o)).slice(0, 2),
+        ];
       else picks = picks.slice(0, 3);
       expect(picks.length).toBeGreaterThanOrEqual(3);
-      const before = await l.h.db.order.findMany({ where: { channelId: l.channelId, externalId: { in: picks.map((p) => p.externalId) } }, select: { externalId: true, platformStatus: true } });
+      const before = await l.h.db.order.findMany({
+        where: { channelId: l.channelId, externalId: { in: picks.map((p) => p.externalId) } },
+        select: { externalId: true, platformStatus: true },
+      });
       const shipped = await ship(picks);
 
       const r1 = await pollShipments(l);
@@ -318,8 +410,18 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
 
       // Polling, reconciling and a retried job again change nothing on the platform.
       expect(await pollShipments(l)).toMatchObject({ recorded: 0, blocked: 0, released: 0, trackingWritten: 0 });
-      expect(await reconcileShipments(l.h.db, l.h.queues, new Date(), { failedRetrySeconds: 3600, trackingRecheckSeconds: 0, stuckStageSeconds: 3600 })).toEqual([]);
-      const again = await l.h.queues.add('pushShipment', { shipmentId: ids[0]! }, { platform: kind, options: { jobId: `push-shipment-${ids[0]}-again` } });
+      expect(
+        await reconcileShipments(l.h.db, l.h.queues, new Date(), {
+          failedRetrySeconds: 3600,
+          trackingRecheckSeconds: 0,
+          stuckStageSeconds: 3600,
+        }),
+      ).toEqual([]);
+      const again = await l.h.queues.add(
+        'pushShipment',
+        { shipmentId: ids[0]! },
+        { platform: kind, options: { jobId: `push-shipment-${ids[0]}-again` } },
+      );
       expect((await finished(l, again, 'platform')).returnvalue).toMatchObject({ already: true });
       await expectDelivered(l, sc, delivered);
 
@@ -331,10 +433,15 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
       const { picks, before } = firstShipped!;
       await importAndWrite(l, 'after-shipping');
       const now = new Map((await truth(l)).map((o) => [o.externalId, o.platformStatus]));
-      const after = await l.h.db.order.findMany({ where: { channelId: l.channelId, externalId: { in: picks } }, select: { externalId: true, platformStatus: true } });
+      const after = await l.h.db.order.findMany({
+        where: { channelId: l.channelId, externalId: { in: picks } },
+        select: { externalId: true, platformStatus: true },
+      });
       expect(after).toHaveLength(picks.length);
       for (const o of after) {
-        expect(now.get(o.externalId), `platform status of ${o.externalId} moved`).not.toBe(before.find((b) => b.externalId === o.externalId)!.platformStatus);
+        expect(now.get(o.externalId), `platform status of ${o.externalId} moved`).not.toBe(
+          before.find((b) => b.externalId === o.externalId)!.platformStatus,
+        );
         expect(o.platformStatus, `platform status of ${o.externalId} in oms_order`).toBe(now.get(o.externalId));
       }
     });
@@ -364,14 +471,19 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
       const shipped = await ship([order!]);
       expect(await pollShipments(l)).toMatchObject({ recorded: 1 });
       const [id] = await idsOf(shipped);
-      const job = await waitFor(async () => {
-        const j = await l.h.queue().getJob(`push-shipment-${id}`);
-        return j && (await j.getState()) === 'delayed' ? j : null;
-      }, { timeoutMs: 20_000, what: 'push-shipment waiting for its retry' });
+      const job = await waitFor(
+        async () => {
+          const j = await l.h.queue().getJob(`push-shipment-${id}`);
+          return j && (await j.getState()) === 'delayed' ? j : null;
+        },
+        { timeoutMs: 20_000, what: 'push-shipment waiting for its retry' },
+      );
       const refused = await l.h.db.shipment.findUniqueOrThrow({ where: { id } });
       expect(refused.state).toBe('pending');
       expect(refused.reason).toMatch(/\S/);
-      expect((await platformShipments(l)).filter((g) => g.orderExternalId === order!.externalId && g.confirmations > 0)).toEqual([]);
+      expect(
+        (await platformShipments(l)).filter((g) => g.orderExternalId === order!.externalId && g.confirmations > 0),
+      ).toEqual([]);
 
       // Fixed: the retry (promoted rather than waiting out its backoff) pushes it, once.
       await control(l.sandbox, '/_sandbox/faults', undefined, 'DELETE');
@@ -397,7 +509,10 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
         const [order] = await unshipped(l, sc, (o) => !sc.platformAssigns?.(o));
         expect(order).toBeDefined();
         // The operator mis-typed the carrier code of 宅配通 for this store.
-        await l.h.db.carrierMapping.update({ where: { channelId_erpShipperName: { channelId: l.channelId, erpShipperName: '宅配通' } }, data: { platformCarrier: sc.badCarrier! } });
+        await l.h.db.carrierMapping.update({
+          where: { channelId_erpShipperName: { channelId: l.channelId, erpShipperName: '宅配通' } },
+          data: { platformCarrier: sc.badCarrier! },
+        });
         const shipped = await ship([order!], '宅配通');
         expect(await pollShipments(l)).toMatchObject({ recorded: 1 });
         const [id] = await idsOf(shipped);
@@ -408,7 +523,10 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
         expect(blocked.reason).toMatch(new RegExp(`^${kind} `));
 
         // Fixed in the mapping, then the operator retries the shipment.
-        await l.h.db.carrierMapping.update({ where: { channelId_erpShipperName: { channelId: l.channelId, erpShipperName: '宅配通' } }, data: { platformCarrier: CARRIERS[kind]!['宅配通']! } });
+        await l.h.db.carrierMapping.update({
+          where: { channelId_erpShipperName: { channelId: l.channelId, erpShipperName: '宅配通' } },
+          data: { platformCarrier: CARRIERS[kind]!['宅配通']! },
+        });
         expect((await retryShipment(l, id!)).status).toBe(202);
         await settle(l, [id!]);
         delivered.push(...shipped);
@@ -430,7 +548,8 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
         expect(row).toMatchObject({ state: 'blocked', carrier: null, erpShipperName: 'UPS' });
         expect(row.reason).toContain('"UPS"');
       }
-      const idOf = async (s: Shipped) => (await l.h.db.shipment.findFirstOrThrow({ where: { order: { externalId: s.order.externalId } } })).id;
+      const idOf = async (s: Shipped) =>
+        (await l.h.db.shipment.findFirstOrThrow({ where: { order: { externalId: s.order.externalId } } })).id;
       const a = await idOf(shipped[0]!);
       const b = await idOf(shipped[1]!);
       // A retry before the mapping exists blocks it again, naming the shipper; nothing reaches the platform.
@@ -439,11 +558,15 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
       const again = await l.h.db.shipment.findUniqueOrThrow({ where: { id: a } });
       expect(again.state).toBe('blocked');
       expect(again.reason).toContain('"UPS"');
-      expect((await platformShipments(l)).filter((g) => shipped.some((s) => s.order.externalId === g.orderExternalId))).toEqual([]);
+      expect(
+        (await platformShipments(l)).filter((g) => shipped.some((s) => s.order.externalId === g.orderExternalId)),
+      ).toEqual([]);
 
       // The mapping is added. The operator retries one shipment (the API's retry route); the next poll releases the other.
       const carrier = Object.values(CARRIERS[kind]!)[0]!;
-      await l.h.db.carrierMapping.create({ data: { channelId: l.channelId, erpShipperName: 'UPS', platformCarrier: carrier } });
+      await l.h.db.carrierMapping.create({
+        data: { channelId: l.channelId, erpShipperName: 'UPS', platformCarrier: carrier },
+      });
       expect((await retryShipment(l, a)).status).toBe(202);
       await settle(l, [a]);
       expect((await pollShipments(l)).released).toBe(1);
@@ -456,7 +579,10 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
       const got = await platformShipments(l);
       for (const s of shipped) {
         const g = got.find((x) => x.orderExternalId === s.order.externalId);
-        expect(g, `platform shipment of ${s.order.externalId}`).toMatchObject({ confirmations: sc.confirmationsPerShipment ?? 1, trackingNumber: s.trackingNo });
+        expect(g, `platform shipment of ${s.order.externalId}`).toMatchObject({
+          confirmations: sc.confirmationsPerShipment ?? 1,
+          trackingNumber: s.trackingNo,
+        });
         if (!carrierFromPlatform(sc, s.order)) expect(g!.carrier).toBe(carrier);
       }
     });
@@ -472,7 +598,13 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
       expect((await retryShipment(l, id!)).status).toBe(202);
       await settle(l, [id!]);
       expect((await l.h.db.shipment.findUniqueOrThrow({ where: { id } })).reason).toContain('"全家店到店"');
-      await l.h.db.carrierMapping.create({ data: { channelId: l.channelId, erpShipperName: '全家店到店', platformCarrier: Object.values(CARRIERS[kind]!)[1]! } });
+      await l.h.db.carrierMapping.create({
+        data: {
+          channelId: l.channelId,
+          erpShipperName: '全家店到店',
+          platformCarrier: Object.values(CARRIERS[kind]!)[1]!,
+        },
+      });
       expect((await pollShipments(l)).released).toBe(1);
       // The release enqueues push-shipment; it must actually run, not wait for the reconciler's next sweep.
       await settle(l, [id!], 3_000);
@@ -485,26 +617,48 @@ export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
  * A worker process whose platform calls are slow is killed while pushes of `ids` are in flight; then an
  * in-process worker takes the killed worker's jobs back once their locks expire (stalled jobs).
  */
-export async function killWorkerMidPushAndRestart(l: Logistics, ids: string[], children: ChildProcess[]): Promise<void> {
+export async function killWorkerMidPushAndRestart(
+  l: Logistics,
+  ids: string[],
+  children: ChildProcess[],
+): Promise<void> {
   await control(l.sandbox, '/_sandbox/faults', { system: l.kind, latencyMs: 400 });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/worker-${l.kind}/src/main.ts`)], {
     cwd: root,
     env: serviceEnv(
       { databaseUrl: l.h.database.url, redisUrl: REDIS_URL, queuePrefix: l.h.prefix },
-      { LOG_LEVEL: 'warn', HEALTH_PORT: '0', WORKER_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '1500', SYNC_SETTLE_SECONDS: '0', SYNC_OVERLAP_SECONDS: '60', SHIPMENT_NOT_READY_RETRY_SECONDS: '1' },
+      {
+        LOG_LEVEL: 'warn',
+        HEALTH_PORT: '0',
+        WORKER_CONCURRENCY: '4',
+        WORKER_LOCK_DURATION_MS: '1500',
+        SYNC_SETTLE_SECONDS: '0',
+        SYNC_OVERLAP_SECONDS: '60',
+        SHIPMENT_NOT_READY_RETRY_SECONDS: '1',
+      },
     ),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr!.on('data', (d) => process.env.DEBUG_WORKER && process.stderr.write(d));
   children.push(child);
-  await waitFor(async () => (await l.h.db.shipment.count({ where: { id: { in: ids }, state: 'pushing' } })) > 0, { timeoutMs: 20_000, intervalMs: 10, what: 'a push in flight' });
+  await waitFor(async () => (await l.h.db.shipment.count({ where: { id: { in: ids }, state: 'pushing' } })) > 0, {
+    timeoutMs: 20_000,
+    intervalMs: 10,
+    what: 'a push in flight',
+  });
   child.kill('SIGKILL');
   await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
   const midway = await l.h.db.shipment.findMany({ where: { id: { in: ids } }, select: { state: true } });
   expect(midway.some((s) => s.state === 'pushing' || s.state === 'pending')).toBe(true);
   await control(l.sandbox, '/_sandbox/faults', undefined, 'DELETE');
   l.h.service = await runService({
-    name: `test-worker-${l.kind}`, log: silent, redisUrl: 'redis://127.0.0.1:6379', queuePrefix: l.h.prefix, healthPort: 0, shutdownTimeoutMs: 5_000, exitProcess: false,
+    name: `test-worker-${l.kind}`,
+    log: silent,
+    redisUrl: 'redis://127.0.0.1:6379',
+    queuePrefix: l.h.prefix,
+    healthPort: 0,
+    shutdownTimeoutMs: 5_000,
+    exitProcess: false,
     consumers: [platformConsumer(l.h.ctx, { concurrency: 4, lockDurationMs: 1_000 })],
   });
 }

@@ -6,8 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARRIERS } from '../e2e/world';
 import { control } from '../platforms/harness';
 import {
-  erpShipmentOf, importAndWrite, killWorkerMidPushAndRestart, platformShipments, pollShipments, readBackTracking, retryShipment, settle, shipInErp, startLogistics, trackingNo, truth,
-  type Logistics, type TruthOrder,
+  erpShipmentOf,
+  importAndWrite,
+  killWorkerMidPushAndRestart,
+  platformShipments,
+  pollShipments,
+  readBackTracking,
+  retryShipment,
+  settle,
+  shipInErp,
+  startLogistics,
+  trackingNo,
+  truth,
+  type Logistics,
+  type TruthOrder,
 } from './harness';
 
 describe('shopee: split packages and part shipments', () => {
@@ -25,16 +37,33 @@ describe('shopee: split packages and part shipments', () => {
   });
 
   /** Unshipped orders of two lines or more, of the given delivery kinds, not used before. */
-  const pick = async (n: number, delivery: (o: TruthOrder) => boolean, filter: (o: TruthOrder) => boolean = () => true): Promise<TruthOrder[]> => {
-    const picks = (await truth(l)).filter((o) => !used.has(o.externalId) && o.status === 'paid' && o.lines.length >= 2 && delivery(o) && filter(o)).slice(0, n);
+  const pick = async (
+    n: number,
+    delivery: (o: TruthOrder) => boolean,
+    filter: (o: TruthOrder) => boolean = () => true,
+  ): Promise<TruthOrder[]> => {
+    const picks = (await truth(l))
+      .filter((o) => !used.has(o.externalId) && o.status === 'paid' && o.lines.length >= 2 && delivery(o) && filter(o))
+      .slice(0, n);
     expect(picks).toHaveLength(n);
     for (const o of picks) used.add(o.externalId);
     return picks;
   };
-  const split = async (o: TruthOrder) => (await control<{ split: TruthOrder[] }>(l.sandbox, '/_sandbox/shopee/split', { externalIds: [o.externalId], packages: 2 })).split[0]!;
+  const split = async (o: TruthOrder) =>
+    (
+      await control<{ split: TruthOrder[] }>(l.sandbox, '/_sandbox/shopee/split', {
+        externalIds: [o.externalId],
+        packages: 2,
+      })
+    ).split[0]!;
   const byId = async (externalId: string) => (await truth(l)).find((o) => o.externalId === externalId)!;
-  const skusOf = (o: TruthOrder, lineIds: string[]) => o.lines.filter((x) => lineIds.includes(x.id)).map((x) => ({ product: x.sku }));
-  const rowsOf = async (externalId: string) => l.h.db.shipment.findMany({ where: { channelId: l.channelId, order: { externalId } }, orderBy: { erpInOutId: 'asc' } });
+  const skusOf = (o: TruthOrder, lineIds: string[]) =>
+    o.lines.filter((x) => lineIds.includes(x.id)).map((x) => ({ product: x.sku }));
+  const rowsOf = async (externalId: string) =>
+    l.h.db.shipment.findMany({
+      where: { channelId: l.channelId, order: { externalId } },
+      orderBy: { erpInOutId: 'asc' },
+    });
 
   /** Ships each package of a split order as its own M_InOut, the last package first; returns what was shipped per package. */
   const shipPackages = async (o: TruthOrder) => {
@@ -42,7 +71,12 @@ describe('shopee: split packages and part shipments', () => {
     for (const [i, pk] of [...o.packages!].reverse().entries()) {
       const shipper = i % 2 === 0 ? '新竹物流' : '黑貓宅急便';
       const number = o.delivery === 'non_integrated' ? trackingNo('shopee') : null;
-      shipped.push({ packageNumber: pk.packageNumber, inOutId: await shipInErp(l, o.externalId, shipper, number, skusOf(o, pk.lineIds)), shipper, trackingNo: number });
+      shipped.push({
+        packageNumber: pk.packageNumber,
+        inOutId: await shipInErp(l, o.externalId, shipper, number, skusOf(o, pk.lineIds)),
+        shipper,
+        trackingNo: number,
+      });
     }
     return shipped;
   };
@@ -53,7 +87,13 @@ describe('shopee: split packages and part shipments', () => {
     const got = (await platformShipments(l)).filter((g) => g.orderExternalId === o.externalId);
     const rows = await rowsOf(o.externalId);
     const why = rows.map((r) => `${r.erpDocumentNo} ${r.state} ${r.packageNumber}: ${r.reason ?? ''}`).join('\n');
-    expect(got.filter((g) => g.confirmations > 0).map((g) => g.packageNumber).sort(), why).toEqual(o.packages!.map((p) => p.packageNumber).sort());
+    expect(
+      got
+        .filter((g) => g.confirmations > 0)
+        .map((g) => g.packageNumber)
+        .sort(),
+      why,
+    ).toEqual(o.packages!.map((p) => p.packageNumber).sort());
     const inOuts = await erpShipmentOf(l, o.externalId);
     for (const s of shipped) {
       const row = rows.find((r) => r.erpInOutId === s.inOutId)!;
@@ -67,8 +107,13 @@ describe('shopee: split packages and part shipments', () => {
       if (s.trackingNo) expect(row.trackingNumber).toBe(s.trackingNo);
       else expect(row.trackingNumber).toMatch(/\S/);
       expect(g.trackingNumber).toBe(row.trackingNumber);
-      expect(now.packages!.find((p) => p.packageNumber === s.packageNumber)).toMatchObject({ arranged: true, trackingNumber: row.trackingNumber });
-      expect(inOuts.find((x) => x.id === s.inOutId)!.trackingNo, `M_InOut.TrackingNo of ${s.inOutId}`).toBe(row.trackingNumber);
+      expect(now.packages!.find((p) => p.packageNumber === s.packageNumber)).toMatchObject({
+        arranged: true,
+        trackingNumber: row.trackingNumber,
+      });
+      expect(inOuts.find((x) => x.id === s.inOutId)!.trackingNo, `M_InOut.TrackingNo of ${s.inOutId}`).toBe(
+        row.trackingNumber,
+      );
     }
     // The tracking numbers of the packages differ: each package is its own parcel.
     expect(new Set(rows.map((r) => r.trackingNumber)).size).toBe(rows.length);
@@ -77,7 +122,10 @@ describe('shopee: split packages and part shipments', () => {
 
   it('pushes each package of a split order with its own tracking number, once each, across a worker killed mid-push', async () => {
     // Split by the seller before the OMS imports them: one order whose seller ships with own numbers, one Shopee picks up.
-    const orders = [...(await pick(1, (o) => o.delivery === 'non_integrated')), ...(await pick(1, (o) => o.delivery === 'pickup'))];
+    const orders = [
+      ...(await pick(1, (o) => o.delivery === 'non_integrated')),
+      ...(await pick(1, (o) => o.delivery === 'pickup')),
+    ];
     const splitOrders = await Promise.all(orders.map(split));
     await importAndWrite(l, 'import');
     await l.h.stopWorker();
@@ -85,10 +133,16 @@ describe('shopee: split packages and part shipments', () => {
     for (const o of splitOrders) shipped.set(o.externalId, await shipPackages(o));
 
     expect(await pollShipments(l)).toMatchObject({ recorded: 4, blocked: 0 });
-    const ids = (await l.h.db.shipment.findMany({ where: { order: { externalId: { in: orders.map((o) => o.externalId) } } }, select: { id: true } })).map((r) => r.id);
+    const ids = (
+      await l.h.db.shipment.findMany({
+        where: { order: { externalId: { in: orders.map((o) => o.externalId) } } },
+        select: { id: true },
+      })
+    ).map((r) => r.id);
     expect(ids).toHaveLength(4);
     // Each shipment knows the order lines it carries.
-    for (const r of await l.h.db.shipment.findMany({ where: { id: { in: ids } } })) expect((r.items as { lineId: string | null }[]).every((i) => i.lineId !== null)).toBe(true);
+    for (const r of await l.h.db.shipment.findMany({ where: { id: { in: ids } } }))
+      expect((r.items as { lineId: string | null }[]).every((i) => i.lineId !== null)).toBe(true);
 
     await killWorkerMidPushAndRestart(l, ids, children);
     await settle(l, ids);
@@ -106,7 +160,9 @@ describe('shopee: split packages and part shipments', () => {
     await importAndWrite(l, 'before-split');
     const splitOrder = await split(order!);
     // The OMS's stored order still has one package: the push reads the current one.
-    const stored = await l.h.db.order.findFirstOrThrow({ where: { channelId: l.channelId, externalId: order!.externalId } });
+    const stored = await l.h.db.order.findFirstOrThrow({
+      where: { channelId: l.channelId, externalId: order!.externalId },
+    });
     expect((stored.raw as { package_list: unknown[] }).package_list).toHaveLength(1);
     const shipped = await shipPackages(splitOrder);
     expect(await pollShipments(l)).toMatchObject({ recorded: 2 });
@@ -128,7 +184,9 @@ describe('shopee: split packages and part shipments', () => {
     expect(blocked.state).toBe('blocked');
     for (const p of splitOrder.packages!) expect(blocked.reason).toContain(p.packageNumber);
     expect(blocked.reason).toContain('ship each package as its own shipment in iDempiere');
-    expect((await platformShipments(l)).filter((g) => g.orderExternalId === order!.externalId && g.confirmations > 0)).toEqual([]);
+    expect(
+      (await platformShipments(l)).filter((g) => g.orderExternalId === order!.externalId && g.confirmations > 0),
+    ).toEqual([]);
   });
 
   it('pushes the first of two part shipments of an order of one package and records the second as not pushed', async () => {
@@ -139,12 +197,24 @@ describe('shopee: split packages and part shipments', () => {
     const t2 = trackingNo('shopee');
     const io1 = await shipInErp(l, order!.externalId, '新竹物流', t1, [{ product: first!.sku }]);
     expect(await pollShipments(l)).toMatchObject({ recorded: 1 });
-    await settle(l, (await rowsOf(order!.externalId)).map((r) => r.id));
+    await settle(
+      l,
+      (await rowsOf(order!.externalId)).map((r) => r.id),
+    );
     // The rest ships later, with another number.
-    const io2 = await shipInErp(l, order!.externalId, '新竹物流', t2, rest.map((x) => ({ product: x.sku })));
+    const io2 = await shipInErp(
+      l,
+      order!.externalId,
+      '新竹物流',
+      t2,
+      rest.map((x) => ({ product: x.sku })),
+    );
     expect(await pollShipments(l)).toMatchObject({ recorded: 1 });
     const rows = await rowsOf(order!.externalId);
-    await settle(l, rows.map((r) => r.id));
+    await settle(
+      l,
+      rows.map((r) => r.id),
+    );
     const [r1, r2] = await rowsOf(order!.externalId);
     expect([r1!.erpInOutId, r2!.erpInOutId]).toEqual([io1, io2]);
     expect(r1).toMatchObject({ state: 'pushed', trackingNumber: t1 });

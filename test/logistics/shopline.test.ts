@@ -4,7 +4,9 @@
 import { logisticsSuite } from './harness';
 
 logisticsSuite('shopline', {
-  shippable: (o) => !o.archived && (o.delivery === 'custom' ? o.status === 'paid' || o.status === 'ready_to_ship' : o.status === 'paid'),
+  shippable: (o) =>
+    !o.archived &&
+    (o.delivery === 'custom' ? o.status === 'paid' || o.status === 'ready_to_ship' : o.status === 'paid'),
   platformAssigns: (o) => o.delivery !== 'custom',
   carrierFromPlatform: (o) => o.delivery !== 'custom',
 });

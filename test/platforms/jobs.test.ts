@@ -14,12 +14,18 @@ describe('platform jobs (shopee sandbox)', () => {
   it('lets exactly one of several concurrent refreshes call the platform (single-use refresh tokens)', async () => {
     const c = h.channels[0]!;
     const before = await h.db.channel.findUniqueOrThrow({ where: { id: c.id } });
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => refreshChannelToken(h.ctx, c.id, { force: true, seenVersion: before.tokenVersion })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        refreshChannelToken(h.ctx, c.id, { force: true, seenVersion: before.tokenVersion }),
+      ),
+    );
     expect(outcomes.filter((o) => o === 'refreshed')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'raced')).toHaveLength(4);
     const after = await h.db.channel.findUniqueOrThrow({ where: { id: c.id } });
     expect(after).toMatchObject({ state: 'active', tokenVersion: before.tokenVersion + 1 });
-    const store = (await control<any>(h.sandbox, '/_sandbox/credentials')).shopee.stores.find((s: any) => String(s.shop_id) === c.store);
+    const store = (await control<any>(h.sandbox, '/_sandbox/credentials')).shopee.stores.find(
+      (s: any) => String(s.shop_id) === c.store,
+    );
     expect(box.decrypt(after.refreshTokenEnc!)).toBe(store.refresh_token);
     // A refresh-token job on a fresh token leaves it alone.
     const job = await h.queues.add('refreshToken', { channelId: c.id }, { platform: 'shopee' });
@@ -29,13 +35,17 @@ describe('platform jobs (shopee sandbox)', () => {
 
   it('replays a stored window (backfill) with progress, without moving the cursors', async () => {
     const c = h.channels[1]!;
-    const run = await h.db.syncRun.create({ data: { channelId: c.id, kind: 'backfill', windowFrom: new Date(Date.now() - 21 * DAY), windowTo: new Date() } });
+    const run = await h.db.syncRun.create({
+      data: { channelId: c.id, kind: 'backfill', windowFrom: new Date(Date.now() - 21 * DAY), windowTo: new Date() },
+    });
     const job = await h.queues.add('backfill', { channelId: c.id, syncRunId: run.id }, { platform: 'shopee' });
     expect(await h.waitDone(job)).toBe('completed');
     const done = await h.db.syncRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(done).toMatchObject({ status: 'succeeded', progress: 1, ordersNew: 80 });
     expect(done.pages).toBeGreaterThanOrEqual(2);
-    expect(sorted((await h.dbOrders(c.id)).map((o) => o.externalId))).toEqual(sorted((await h.truth(c.store)).map((o) => o.externalId)));
+    expect(sorted((await h.dbOrders(c.id)).map((o) => o.externalId))).toEqual(
+      sorted((await h.truth(c.store)).map((o) => o.externalId)),
+    );
     expect((await h.db.channel.findUniqueOrThrow({ where: { id: c.id } })).cursorCreatedAt).toBeNull();
   });
 
@@ -43,7 +53,11 @@ describe('platform jobs (shopee sandbox)', () => {
     const c = h.channels[0]!;
     await control(h.sandbox, '/_sandbox/faults', { system: 'shopee', errorRate: 1 });
     for (let i = 0; i < 3; i++) {
-      const job = await h.queues.add('getOrders', { channelId: c.id }, { platform: 'shopee', options: { jobId: `get-orders-${c.id}-fail${i}`, attempts: 1 } });
+      const job = await h.queues.add(
+        'getOrders',
+        { channelId: c.id },
+        { platform: 'shopee', options: { jobId: `get-orders-${c.id}-fail${i}`, attempts: 1 } },
+      );
       expect(await h.waitDone(job)).toBe('failed');
     }
     const failing = await h.db.channel.findUniqueOrThrow({ where: { id: c.id } });
@@ -53,7 +67,11 @@ describe('platform jobs (shopee sandbox)', () => {
     await control(h.sandbox, '/_sandbox/faults', undefined, 'DELETE');
     const ok = await h.getOrders(c.id, 'recovered');
     expect(await h.waitDone(ok)).toBe('completed');
-    expect(await h.db.channel.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ state: 'active', failureCount: 0, lastError: null });
+    expect(await h.db.channel.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({
+      state: 'active',
+      failureCount: 0,
+      lastError: null,
+    });
   });
 
   it('runs one fetch per channel at a time, even when two jobs for it are queued', async () => {
@@ -63,7 +81,11 @@ describe('platform jobs (shopee sandbox)', () => {
     const jobs = await Promise.all([h.getOrders(c.id, 'twin-a'), h.getOrders(c.id, 'twin-b')]);
     expect(await Promise.all(jobs.map((j) => h.waitDone(j)))).toEqual(['completed', 'completed']);
     await control(h.sandbox, '/_sandbox/faults', undefined, 'DELETE');
-    const runs = await h.db.syncRun.findMany({ where: { channelId: c.id, kind: 'get_orders' }, orderBy: { startedAt: 'asc' }, skip: before });
+    const runs = await h.db.syncRun.findMany({
+      where: { channelId: c.id, kind: 'get_orders' },
+      orderBy: { startedAt: 'asc' },
+      skip: before,
+    });
     expect(runs).toHaveLength(2);
     expect(runs[1]!.startedAt.getTime()).toBeGreaterThanOrEqual(runs[0]!.finishedAt!.getTime());
   });
@@ -71,12 +93,24 @@ describe('platform jobs (shopee sandbox)', () => {
   it('fetches one order a webhook named and stores its change', async () => {
     const c = h.channels[1]!;
     const target = (await h.truth(c.store)).find((o) => o.status === 'paid')!;
-    await control(h.sandbox, '/_sandbox/orders/transition', { platform: 'shopee', externalIds: [target.externalId], to: 'cancelled' });
-    const job = await h.queues.add('fetchOrder', { channelId: c.id, externalId: target.externalId }, { platform: 'shopee' });
+    await control(h.sandbox, '/_sandbox/orders/transition', {
+      platform: 'shopee',
+      externalIds: [target.externalId],
+      to: 'cancelled',
+    });
+    const job = await h.queues.add(
+      'fetchOrder',
+      { channelId: c.id, externalId: target.externalId },
+      { platform: 'shopee' },
+    );
     expect(await h.waitDone(job)).toBe('completed');
     const row = await h.db.order.findFirstOrThrow({ where: { channelId: c.id, externalId: target.externalId } });
     expect(row).toMatchObject({ platformStatus: 'CANCELLED', status: 'cancelled' });
-    const missing = await h.queues.add('fetchOrder', { channelId: c.id, externalId: 'NOPE123' }, { platform: 'shopee' });
+    const missing = await h.queues.add(
+      'fetchOrder',
+      { channelId: c.id, externalId: 'NOPE123' },
+      { platform: 'shopee' },
+    );
     expect(await h.waitDone(missing)).toBe('completed');
     expect((await h.jobResult(missing)).returnvalue).toEqual({ found: false });
   });

@@ -15,7 +15,10 @@ describe('momo orders first seen after the unsend stage', () => {
   afterAll(async () => h?.close());
 
   it('waits for cancellations and returns, blocks shipped ones, and imports the rest', async () => {
-    const orders = await h.db.order.findMany({ where: { channelId: h.channels[0]!.id }, select: { externalId: true, status: true, normalized: true, erpState: true, erpReason: true } });
+    const orders = await h.db.order.findMany({
+      where: { channelId: h.channels[0]!.id },
+      select: { externalId: true, status: true, normalized: true, erpState: true, erpReason: true },
+    });
     const unpriced = orders.filter((o) => o.normalized === null);
     const undone = unpriced.filter((o) => o.status === 'cancelled' || o.status === 'returned');
     const shipped = unpriced.filter((o) => o.status !== 'cancelled' && o.status !== 'returned');
@@ -23,11 +26,15 @@ describe('momo orders first seen after the unsend stage', () => {
     expect(shipped.length).toBeGreaterThan(0);
     for (const o of undone) {
       expect(o.erpState, o.externalId).toBe('waiting');
-      expect(o.erpReason).toMatch(/^(cancelled|returned) on the platform before it reached the ERP \(invalid momo order: .*salePrice: is missing: momo gives prices only while an order is unsent/);
+      expect(o.erpReason).toMatch(
+        /^(cancelled|returned) on the platform before it reached the ERP \(invalid momo order: .*salePrice: is missing: momo gives prices only while an order is unsent/,
+      );
     }
     for (const o of shipped) {
       expect(o.erpState, o.externalId).toBe('blocked');
-      expect(o.erpReason).toMatch(/salePrice: is missing: momo gives prices only while an order is unsent .* first seen in sending/);
+      expect(o.erpReason).toMatch(
+        /salePrice: is missing: momo gives prices only while an order is unsent .* first seen in sending/,
+      );
     }
     // Orders seen while unsent import as usual.
     expect(orders.filter((o) => o.normalized !== null && o.erpState === 'pending').length).toBeGreaterThan(0);

@@ -4,7 +4,9 @@ importSuite('shopline', { tokens: true });
 shipmentSuite('shopline', {
   // Custom delivery takes the tracking number while paid or ready to ship; integrated delivery (7-11, ...) is
   // executed only while its delivery is pending (paid). Archived orders answer 410.
-  eligible: (o) => !o.archived && (o.delivery === 'custom' ? o.status === 'paid' || o.status === 'ready_to_ship' : o.status === 'paid'),
+  eligible: (o) =>
+    !o.archived &&
+    (o.delivery === 'custom' ? o.status === 'paid' || o.status === 'ready_to_ship' : o.status === 'paid'),
   carrier: '黑貓宅急便',
   notReadyWhenUnpaid: true,
   // Integrated: execute_shipment, SHOPLINE assigns the number (read back later) and books its own carrier.

@@ -12,7 +12,11 @@ export async function createPlatform(db: Db, over: Partial<Prisma.PlatformUnchec
 }
 
 /** A connected Shopee-like channel by default: tokens present, access token expiring in 4 h. */
-export async function createChannel(db: Db, platformId: string, over: Partial<Prisma.ChannelUncheckedCreateInput> = {}) {
+export async function createChannel(
+  db: Db,
+  platformId: string,
+  over: Partial<Prisma.ChannelUncheckedCreateInput> = {},
+) {
   return db.channel.create({
     data: {
       platformId,
@@ -28,9 +32,19 @@ export async function createChannel(db: Db, platformId: string, over: Partial<Pr
   });
 }
 
-export function orderData(channelId: string, over: Partial<Prisma.OrderUncheckedCreateInput> = {}): Prisma.OrderUncheckedCreateInput {
+export function orderData(
+  channelId: string,
+  over: Partial<Prisma.OrderUncheckedCreateInput> = {},
+): Prisma.OrderUncheckedCreateInput {
   const externalId = next();
-  return { id: randomUUID(), channelId, externalId, raw: { id: externalId }, contentHash: randomBytes(32).toString('hex'), ...over };
+  return {
+    id: randomUUID(),
+    channelId,
+    externalId,
+    raw: { id: externalId },
+    contentHash: randomBytes(32).toString('hex'),
+    ...over,
+  };
 }
 
 export async function createOrder(db: Db, channelId: string, over: Partial<Prisma.OrderUncheckedCreateInput> = {}) {
@@ -38,8 +52,15 @@ export async function createOrder(db: Db, channelId: string, over: Partial<Prism
 }
 
 let inOut = 1000;
-export async function createShipment(db: Db, orderId: string, channelId: string, over: Partial<Prisma.ShipmentUncheckedCreateInput> = {}) {
-  return db.shipment.create({ data: { orderId, channelId, erpInOutId: inOut++ + Math.floor(Math.random() * 1e8), ...over } });
+export async function createShipment(
+  db: Db,
+  orderId: string,
+  channelId: string,
+  over: Partial<Prisma.ShipmentUncheckedCreateInput> = {},
+) {
+  return db.shipment.create({
+    data: { orderId, channelId, erpInOutId: inOut++ + Math.floor(Math.random() * 1e8), ...over },
+  });
 }
 
 /** A logger whose lines the test can read back. */
@@ -54,7 +75,12 @@ export function capturedLogger(): { log: Logger; lines: () => Record<string, unk
   const log = createLogger({ service: 'scheduler-test', level: 'info', destination: stream });
   return {
     log,
-    lines: () => buf.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      buf
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
     clear: () => {
       buf = [];
     },

@@ -44,7 +44,9 @@ describe('after FLUSHALL', () => {
     await scheduler.sweep();
     const schedulesBefore = await allSchedules(queues);
     const erpBefore = (await pendingJobs(queues, 'erp-orders')).map((j) => j.id).sort();
-    const shopeeBefore = (await pendingJobs(queues, 'platform-shopee')).filter((j) => j.name === 'push-shipment').map((j) => j.id);
+    const shopeeBefore = (await pendingJobs(queues, 'platform-shopee'))
+      .filter((j) => j.name === 'push-shipment')
+      .map((j) => j.id);
     expect(schedulesBefore).toHaveLength(5); // s1, s2: fetch + refresh; m1: fetch
     expect(erpBefore).toHaveLength(3);
     expect(shopeeBefore).toEqual([`push-shipment-${shipment.id}`]);
@@ -61,12 +63,16 @@ describe('after FLUSHALL', () => {
     expect(changes).not.toBeNull();
     expect(await allSchedules(queues)).toEqual(schedulesBefore);
     expect((await pendingJobs(queues, 'erp-orders')).map((j) => j.id).sort()).toEqual(erpBefore);
-    expect((await pendingJobs(queues, 'platform-shopee')).filter((j) => j.name === 'push-shipment').map((j) => j.id)).toEqual(shopeeBefore);
+    expect(
+      (await pendingJobs(queues, 'platform-shopee')).filter((j) => j.name === 'push-shipment').map((j) => j.id),
+    ).toEqual(shopeeBefore);
     // Invariant 3 survives the loss too: the ERP queue is serialized again.
     expect(await queues.get('erp-orders').getGlobalConcurrency()).toBe(1);
 
     const [line] = captured.lines();
-    expect(line!.msg).toBe('sweep: 5 schedules added; erp-orders global concurrency restored to 1; 3 orders re-enqueued; 1 shipments re-enqueued');
+    expect(line!.msg).toBe(
+      'sweep: 5 schedules added; erp-orders global concurrency restored to 1; 3 orders re-enqueued; 1 shipments re-enqueued',
+    );
     expect(captured.lines()).toHaveLength(1);
   });
 });

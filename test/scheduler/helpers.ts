@@ -21,11 +21,22 @@ export interface Instance {
 }
 
 /** One scheduler with connections of its own, as a separate process would have. */
-export function makeInstance(db: Db, redisUrl: string, prefix: string, opts: { log?: Logger; useLock?: boolean; settings?: Partial<SchedulerSettings> } = {}): Instance {
+export function makeInstance(
+  db: Db,
+  redisUrl: string,
+  prefix: string,
+  opts: { log?: Logger; useLock?: boolean; settings?: Partial<SchedulerSettings> } = {},
+): Instance {
   const redis = createRedis(redisUrl, 'producer');
   const queues = new Queues(redis, prefix);
   const log = opts.log ?? createLogger({ service: 'scheduler-test', level: 'silent' });
-  const scheduler = new Scheduler({ db, queues, log, settings: { ...SETTINGS, ...opts.settings }, useLock: opts.useLock });
+  const scheduler = new Scheduler({
+    db,
+    queues,
+    log,
+    settings: { ...SETTINGS, ...opts.settings },
+    useLock: opts.useLock,
+  });
   return {
     queues,
     scheduler,
@@ -41,7 +52,8 @@ export function makeInstance(db: Db, redisUrl: string, prefix: string, opts: { l
 export async function allSchedules(queues: Queues) {
   const out: { queue: QueueName; id: string; name: string; every: number | undefined; data: unknown }[] = [];
   for (const queue of ALL_QUEUES) {
-    for (const s of await queues.get(queue).getJobSchedulers()) out.push({ queue, id: s.key, name: s.name, every: s.every, data: s.template?.data });
+    for (const s of await queues.get(queue).getJobSchedulers())
+      out.push({ queue, id: s.key, name: s.name, every: s.every, data: s.template?.data });
   }
   return out.sort((a, b) => (a.queue + a.id).localeCompare(b.queue + b.id));
 }

@@ -31,7 +31,8 @@ function instance(opts: Parameters<typeof makeInstance>[3] = {}) {
 }
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
-const writeOrderId = (o: { id: string; contentHash: string }) => jobs.writeOrder.jobId!({ orderId: o.id, contentHash: o.contentHash });
+const writeOrderId = (o: { id: string; contentHash: string }) =>
+  jobs.writeOrder.jobId!({ orderId: o.id, contentHash: o.contentHash });
 
 /** Runs the jobs of a queue with `fn` until stopped; returns a stop function. */
 function work(queue: QueueName, fn: () => Promise<void>) {
@@ -54,9 +55,11 @@ describe('orders', () => {
     const pending = await createOrder(database.db, c.id);
     const writing = await createOrder(database.db, c.id, { erpState: 'writing' });
     const failedLongAgo = await createOrder(database.db, c.id, { erpState: 'failed' });
-    await database.db.$executeRaw`update oms_order set updated_at = ${hoursAgo(2)} where id = ${failedLongAgo.id}::uuid`;
+    await database.db
+      .$executeRaw`update oms_order set updated_at = ${hoursAgo(2)} where id = ${failedLongAgo.id}::uuid`;
     const failedRecently = await createOrder(database.db, c.id, { erpState: 'failed' });
-    for (const erpState of ['written', 'blocked', 'waiting', 'needs_attention'] as const) await createOrder(database.db, c.id, { erpState });
+    for (const erpState of ['written', 'blocked', 'waiting', 'needs_attention'] as const)
+      await createOrder(database.db, c.id, { erpState });
     // Already live: left alone (not doubled, not counted).
     const live = await createOrder(database.db, c.id);
     await queues.add('writeOrder', { orderId: live.id, contentHash: live.contentHash });
@@ -66,7 +69,10 @@ describe('orders', () => {
     const erp = await pendingJobs(queues, 'erp-orders');
     expect(erp.map((j) => j.id).sort()).toEqual([pending, writing, failedLongAgo, live].map(writeOrderId).sort());
     expect(erp.every((j) => j.name === 'write-order')).toBe(true);
-    expect(erp.find((j) => j.data.orderId === pending.id)!.data).toEqual({ orderId: pending.id, contentHash: pending.contentHash });
+    expect(erp.find((j) => j.data.orderId === pending.id)!.data).toEqual({
+      orderId: pending.id,
+      contentHash: pending.contentHash,
+    });
     expect(erp.some((j) => j.data.orderId === failedRecently.id)).toBe(false);
 
     const line = captured.lines().find((l) => String(l.msg).includes('orders re-enqueued'));
@@ -108,7 +114,12 @@ describe('orders', () => {
     // A writer that completes without moving the order on (write-order jobs are removed on completion):
     // the order is still unfinished, so it is enqueued again.
     const stop2 = work('erp-orders', async () => undefined);
-    await waitFor(async () => (await queues.get('erp-orders').getWaitingCount()) === 0 && (await queues.get('erp-orders').getActiveCount()) === 0, { what: 'jobs done' });
+    await waitFor(
+      async () =>
+        (await queues.get('erp-orders').getWaitingCount()) === 0 &&
+        (await queues.get('erp-orders').getActiveCount()) === 0,
+      { what: 'jobs done' },
+    );
     await stop2();
     expect((await scheduler.sweep())!.ordersReenqueued.sort()).toEqual([a.id, b.id].sort());
     await queues.get('erp-orders').obliterate({ force: true });
@@ -132,7 +143,13 @@ describe('orders', () => {
 
   it('does not re-enqueue a row the database no longer calls unfinished by the time it checks', async () => {
     const { queues } = instance();
-    const wanted = ['a', 'b'].map((rowId) => ({ rowId, jobId: `probe-${rowId}-${Date.now()}`, name: 'write-order', data: {}, opts: {} }));
+    const wanted = ['a', 'b'].map((rowId) => ({
+      rowId,
+      jobId: `probe-${rowId}-${Date.now()}`,
+      name: 'write-order',
+      data: {},
+      opts: {},
+    }));
     const done = await ensureLive(queues.get('erp-orders'), wanted, async () => new Set(['b']), new Date());
     expect(done).toEqual(['b']);
     expect(await queues.get('erp-orders').getJobState(wanted[0]!.jobId)).toBe('unknown');
@@ -145,8 +162,14 @@ describe('stuck channels', () => {
     const captured = capturedLogger();
     const { scheduler } = instance({ log: captured.log });
     const p = await createPlatform(database.db, { kind: 'momo' });
-    const stuck = await createChannel(database.db, p.id, { stage: 'fetching', stageStartedAt: new Date(Date.now() - 3600_000) });
-    const busy = await createChannel(database.db, p.id, { stage: 'refreshing', stageStartedAt: new Date(Date.now() - 60_000) });
+    const stuck = await createChannel(database.db, p.id, {
+      stage: 'fetching',
+      stageStartedAt: new Date(Date.now() - 3600_000),
+    });
+    const busy = await createChannel(database.db, p.id, {
+      stage: 'refreshing',
+      stageStartedAt: new Date(Date.now() - 60_000),
+    });
     const changes = await scheduler.sweep();
     expect(changes!.channelsReleased.map((c) => c.id)).toEqual([stuck.id]);
     const after = await database.db.channel.findUniqueOrThrow({ where: { id: stuck.id } });
@@ -154,7 +177,9 @@ describe('stuck channels', () => {
     expect(after.lastError).toMatch(/^released after 3\d{3} s stuck in fetching$/);
     expect(after.lastErrorAt).not.toBeNull();
     expect((await database.db.channel.findUniqueOrThrow({ where: { id: busy.id } })).stage).toBe('refreshing');
-    expect(captured.lines().find((l) => String(l.msg).includes('stuck channels released'))).toMatchObject({ channelsReleased: [{ id: stuck.id, stage: 'fetching' }] });
+    expect(captured.lines().find((l) => String(l.msg).includes('stuck channels released'))).toMatchObject({
+      channelsReleased: [{ id: stuck.id, stage: 'fetching' }],
+    });
     expect((await scheduler.sweep())!.channelsReleased).toEqual([]);
   });
 });
@@ -170,7 +195,8 @@ describe('shipments', () => {
     const pending = await createShipment(database.db, order.id, c.id);
     const pushing = await createShipment(database.db, order.id, c.id, { state: 'pushing' });
     const awaitingOld = await createShipment(database.db, order.id, c.id, { state: 'awaiting_tracking' });
-    await database.db.$executeRaw`update oms_shipment set updated_at = ${hoursAgo(1)} where id = ${awaitingOld.id}::uuid`;
+    await database.db
+      .$executeRaw`update oms_shipment set updated_at = ${hoursAgo(1)} where id = ${awaitingOld.id}::uuid`;
     await createShipment(database.db, order.id, c.id, { state: 'awaiting_tracking' }); // checked a moment ago
     await createShipment(database.db, order.id, c.id, { state: 'pushed' });
     await createShipment(database.db, order.id, c.id, { state: 'blocked' });
@@ -179,7 +205,9 @@ describe('shipments', () => {
     const changes = await scheduler.sweep();
     expect(changes!.shipmentsReenqueued.sort()).toEqual([pending.id, pushing.id, awaitingOld.id].sort());
     const jobsOnQueue = (await pendingJobs(queues, 'platform-cyberbiz')).filter((j) => j.name === 'push-shipment');
-    expect(jobsOnQueue.map((j) => j.id).sort()).toEqual([pending, pushing, awaitingOld].map((s) => `push-shipment-${s.id}`).sort());
+    expect(jobsOnQueue.map((j) => j.id).sort()).toEqual(
+      [pending, pushing, awaitingOld].map((s) => `push-shipment-${s.id}`).sort(),
+    );
     expect(captured.lines().some((l) => String(l.msg).includes('3 shipments re-enqueued'))).toBe(true);
     expect((await scheduler.sweep())!.shipmentsReenqueued).toEqual([]);
   });

@@ -25,7 +25,8 @@ function instance(opts: Parameters<typeof makeInstance>[3] = {}) {
   return i;
 }
 
-const byId = async (i: Instance, channelId: string) => (await allSchedules(i.queues)).filter((s) => s.id.endsWith(channelId));
+const byId = async (i: Instance, channelId: string) =>
+  (await allSchedules(i.queues)).filter((s) => s.id.endsWith(channelId));
 
 describe('schedules through the sweep', () => {
   it('follow adding, pausing, resuming, a new interval, needs_reauth and deletion', async () => {
@@ -38,16 +39,44 @@ describe('schedules through the sweep', () => {
 
     await scheduler.sweep();
     expect(await byId(a, c.id)).toEqual([
-      { queue: 'platform-shopee', id: `get-orders-${c.id}`, name: 'get-orders', every: 300_000, data: { channelId: c.id } },
-      { queue: 'platform-shopee', id: `refresh-token-${c.id}`, name: 'refresh-token', every: 600_000, data: { channelId: c.id } },
+      {
+        queue: 'platform-shopee',
+        id: `get-orders-${c.id}`,
+        name: 'get-orders',
+        every: 300_000,
+        data: { channelId: c.id },
+      },
+      {
+        queue: 'platform-shopee',
+        id: `refresh-token-${c.id}`,
+        name: 'refresh-token',
+        every: 600_000,
+        data: { channelId: c.id },
+      },
     ]);
     // momo: no token refresh; the interval's lower bound applies.
-    expect(await byId(a, m.id)).toEqual([{ queue: 'platform-momo', id: `get-orders-${m.id}`, name: 'get-orders', every: 60_000, data: { channelId: m.id } }]);
+    expect(await byId(a, m.id)).toEqual([
+      {
+        queue: 'platform-momo',
+        id: `get-orders-${m.id}`,
+        name: 'get-orders',
+        every: 60_000,
+        data: { channelId: m.id },
+      },
+    ]);
     // A new scheduler's first job is queued at once: the store is fetched right after it is added.
-    expect((await pendingJobs(a.queues, 'platform-shopee')).filter((j) => j.data.channelId === c.id).map((j) => j.name).sort()).toEqual(['get-orders', 'refresh-token']);
+    expect(
+      (await pendingJobs(a.queues, 'platform-shopee'))
+        .filter((j) => j.data.channelId === c.id)
+        .map((j) => j.name)
+        .sort(),
+    ).toEqual(['get-orders', 'refresh-token']);
 
     await database.db.channel.update({ where: { id: c.id }, data: { state: 'paused' } });
-    expect((await scheduler.sweep())!.schedules.removed.sort()).toEqual([`get-orders-${c.id}`, `refresh-token-${c.id}`]);
+    expect((await scheduler.sweep())!.schedules.removed.sort()).toEqual([
+      `get-orders-${c.id}`,
+      `refresh-token-${c.id}`,
+    ]);
     expect(await byId(a, c.id)).toEqual([]);
     // Removing a scheduler also removes its next job, delayed or already due: a paused store is not fetched again.
     expect((await pendingJobs(a.queues, 'platform-shopee')).filter((j) => j.data.channelId === c.id)).toEqual([]);
@@ -79,8 +108,12 @@ describe('schedules through the sweep', () => {
   it('removes schedules of channels that no longer exist, and leaves schedulers that are not ours', async () => {
     const { scheduler, queues } = instance();
     const ghost = '0f0f0f0f-0000-4000-8000-000000000001';
-    await queues.get('platform-cyberbiz').upsertJobScheduler(`get-orders-${ghost}`, { every: 60_000 }, { name: 'get-orders', data: { channelId: ghost } });
-    await queues.get('platform-cyberbiz').upsertJobScheduler('someone-elses', { every: 60_000 }, { name: 'fetch-order', data: {} });
+    await queues
+      .get('platform-cyberbiz')
+      .upsertJobScheduler(`get-orders-${ghost}`, { every: 60_000 }, { name: 'get-orders', data: { channelId: ghost } });
+    await queues
+      .get('platform-cyberbiz')
+      .upsertJobScheduler('someone-elses', { every: 60_000 }, { name: 'fetch-order', data: {} });
     const changes = await scheduler.sweep();
     expect(changes!.schedules.removed).toEqual([`get-orders-${ghost}`]);
     expect((await allSchedules(queues)).map((s) => s.id)).toContain('someone-elses');
@@ -106,7 +139,9 @@ describe('schedules through the sweep', () => {
 
     await database.db.channel.update({ where: { id: c.id }, data: { state: 'paused' } });
     await scheduler.sweep();
-    expect(captured.lines().map((l) => [l.msg, l.schedulesRemoved])).toEqual([['sweep: 1 schedules removed', [`get-orders-${c.id}`]]]);
+    expect(captured.lines().map((l) => [l.msg, l.schedulesRemoved])).toEqual([
+      ['sweep: 1 schedules removed', [`get-orders-${c.id}`]],
+    ]);
   });
 });
 
@@ -119,16 +154,25 @@ describe('schedules through change events', () => {
     const c = await createChannel(database.db, p.id, { accessTokenExpiresAt: null, syncIntervalSeconds: 180 });
 
     await publishChannelChanged(queues, c.id);
-    await waitFor(async () => (await byId(instances[0]!, c.id)).length === 1, { timeoutMs: 3_000, what: 'scheduler added' });
+    await waitFor(async () => (await byId(instances[0]!, c.id)).length === 1, {
+      timeoutMs: 3_000,
+      what: 'scheduler added',
+    });
     expect((await byId(instances[0]!, c.id))[0]).toMatchObject({ queue: 'platform-shopline', every: 180_000 });
 
     await database.db.channel.update({ where: { id: c.id }, data: { syncIntervalSeconds: 240 } });
     await publishChannelChanged(queues, c.id);
-    await waitFor(async () => (await byId(instances[0]!, c.id))[0]?.every === 240_000, { timeoutMs: 3_000, what: 'interval changed' });
+    await waitFor(async () => (await byId(instances[0]!, c.id))[0]?.every === 240_000, {
+      timeoutMs: 3_000,
+      what: 'interval changed',
+    });
 
     await database.db.channel.update({ where: { id: c.id }, data: { state: 'paused' } });
     await publishChannelChanged(queues, c.id);
-    await waitFor(async () => (await byId(instances[0]!, c.id)).length === 0, { timeoutMs: 3_000, what: 'scheduler removed' });
+    await waitFor(async () => (await byId(instances[0]!, c.id)).length === 0, {
+      timeoutMs: 3_000,
+      what: 'scheduler removed',
+    });
 
     await database.db.channel.update({ where: { id: c.id }, data: { state: 'active', deletedAt: new Date() } });
     await publishChannelChanged(queues, c.id);
@@ -159,9 +203,12 @@ describe('two schedulers side by side', () => {
     for (const c of channels) expect(seenByA.filter((s) => s.id.endsWith(c.id))).toHaveLength(2);
 
     // Exactly one job per scheduler and channel waits to run.
-    const jobs = (await pendingJobs(a.queues, 'platform-shopee')).filter((j) => channels.some((c) => c.id === j.data.channelId));
+    const jobs = (await pendingJobs(a.queues, 'platform-shopee')).filter((j) =>
+      channels.some((c) => c.id === j.data.channelId),
+    );
     const perKey = new Map<string, number>();
-    for (const j of jobs) perKey.set(`${j.name}:${j.data.channelId}`, (perKey.get(`${j.name}:${j.data.channelId}`) ?? 0) + 1);
+    for (const j of jobs)
+      perKey.set(`${j.name}:${j.data.channelId}`, (perKey.get(`${j.name}:${j.data.channelId}`) ?? 0) + 1);
     expect(perKey.size).toBe(channels.length * 2);
     expect([...perKey.values()].every((n) => n === 1)).toBe(true);
   });

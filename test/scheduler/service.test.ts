@@ -3,7 +3,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestRedisPrefix, freePort, serviceEnv, waitFor, type TestDatabase } from '@oms/testing';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  freePort,
+  serviceEnv,
+  waitFor,
+  type TestDatabase,
+} from '@oms/testing';
 import { publishChannelChanged } from '@oms/scheduling';
 import { createChannel, createOrder, createPlatform } from './factory';
 import { allSchedules, makeInstance, pendingJobs, type Instance } from './helpers';
@@ -41,10 +48,13 @@ async function startScheduler(sweepMs: number) {
   child.stderr!.on('data', (d) => (output += d));
   const entry = { child, output: () => output };
   children.push(entry);
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`scheduler exited: ${output}`);
-    return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.status === 200;
-  }, { timeoutMs: 30_000, what: 'scheduler ready' });
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`scheduler exited: ${output}`);
+      return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.status === 200;
+    },
+    { timeoutMs: 30_000, what: 'scheduler ready' },
+  );
   return entry;
 }
 
@@ -64,16 +74,25 @@ describe('two scheduler processes', () => {
 
     // A long sweep interval: after the first sweep, only events can make the later changes appear in time.
     await Promise.all([startScheduler(600_000), startScheduler(600_000)]);
-    await waitFor(async () => (await allSchedules(observer.queues)).length === 4, { timeoutMs: 10_000, what: 'first schedules' });
+    await waitFor(async () => (await allSchedules(observer.queues)).length === 4, {
+      timeoutMs: 10_000,
+      what: 'first schedules',
+    });
     await waitFor(async () => (await pendingJobs(observer.queues, 'erp-orders')).length === 1, { what: 'order job' });
 
     const added = await createChannel(database.db, p.id, { syncIntervalSeconds: 90 });
     await publishChannelChanged(observer.queues, added.id);
-    await waitFor(async () => (await allSchedules(observer.queues)).filter((s) => s.id.endsWith(added.id)).length === 2, { timeoutMs: 5_000, what: 'event applied' });
+    await waitFor(
+      async () => (await allSchedules(observer.queues)).filter((s) => s.id.endsWith(added.id)).length === 2,
+      { timeoutMs: 5_000, what: 'event applied' },
+    );
 
     await database.db.channel.update({ where: { id: first[1]!.id }, data: { state: 'paused' } });
     await publishChannelChanged(observer.queues, first[1]!.id);
-    await waitFor(async () => (await allSchedules(observer.queues)).filter((s) => s.id.endsWith(first[1]!.id)).length === 0, { timeoutMs: 5_000, what: 'pause applied' });
+    await waitFor(
+      async () => (await allSchedules(observer.queues)).filter((s) => s.id.endsWith(first[1]!.id)).length === 0,
+      { timeoutMs: 5_000, what: 'pause applied' },
+    );
     await new Promise((r) => setTimeout(r, 300)); // let the second replica finish the same event
 
     const schedules = await allSchedules(observer.queues);
@@ -83,7 +102,9 @@ describe('two scheduler processes', () => {
     const platformJobs = await pendingJobs(observer.queues, 'platform-shopee');
     const keys = platformJobs.map((j) => `${j.name}:${j.data.channelId}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys.sort()).toEqual([first[0]!.id, added.id].flatMap((id) => [`get-orders:${id}`, `refresh-token:${id}`]).sort());
+    expect(keys.sort()).toEqual(
+      [first[0]!.id, added.id].flatMap((id) => [`get-orders:${id}`, `refresh-token:${id}`]).sort(),
+    );
     expect((await pendingJobs(observer.queues, 'erp-orders')).map((j) => j.data.orderId)).toEqual([order.id]);
 
     // Each change was logged by one process only.
@@ -93,7 +114,11 @@ describe('two scheduler processes', () => {
     expect(lines.filter((l) => l.msg === `channel ${first[1]!.id} changed: 2 schedules removed`)).toHaveLength(1);
 
     for (const { child } of children) child.kill('SIGTERM');
-    const codes = await Promise.all(children.map(({ child }) => new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)))));
+    const codes = await Promise.all(
+      children.map(
+        ({ child }) => new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r))),
+      ),
+    );
     expect(codes).toEqual([0, 0]);
   });
 });

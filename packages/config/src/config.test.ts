@@ -41,14 +41,20 @@ describe('config', () => {
   });
 
   it('refuses development secrets in production', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEYS: the development key[\s\S]*APP_SECRET/);
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(
+      /ENCRYPTION_KEYS: the development key[\s\S]*APP_SECRET/,
+    );
   });
 
   it('a process with a bad value prints the key and the reason and exits non-zero', () => {
     const run = spawnSync(
       process.execPath,
       ['--import', 'tsx', '-e', "import('@oms/config').then(m => { m.loadConfig(); console.log('started'); })"],
-      { cwd: path.join(root, 'packages/config'), env: { ...process.env, API_PORT: '99999999', SHUTDOWN_TIMEOUT_MS: '-5' }, encoding: 'utf8' },
+      {
+        cwd: path.join(root, 'packages/config'),
+        env: { ...process.env, API_PORT: '99999999', SHUTDOWN_TIMEOUT_MS: '-5' },
+        encoding: 'utf8',
+      },
     );
     expect(run.status).toBe(1);
     expect(run.stdout).not.toContain('started');

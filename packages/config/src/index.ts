@@ -12,11 +12,17 @@ const url = z.string().url();
 /** 32-byte AES keys as "id:base64,id:base64". The first is used to encrypt; all are tried to decrypt. */
 const encryptionKeys = z.string().transform((value, ctx) => {
   const keys: { id: string; key: Buffer }[] = [];
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [id, b64] = part.split(':');
     const key = b64 ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
     if (!id || !/^[A-Za-z0-9_-]{1,16}$/.test(id) || key.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'each entry must be "<id>:<base64 of 32 bytes>", e.g. k1:$(openssl rand -base64 32)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'each entry must be "<id>:<base64 of 32 bytes>", e.g. k1:$(openssl rand -base64 32)',
+      });
       return z.NEVER;
     }
     keys.push({ id, key });
@@ -42,7 +48,10 @@ export const configSchema = z
     DATABASE_URL: url.default('postgresql://postgres@127.0.0.1:5432/oms'),
     REDIS_URL: url.default('redis://127.0.0.1:6379'),
     /** Prefix of every BullMQ key, so several OMS installs (or test runs) can share one Redis. */
-    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('oms'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('oms'),
 
     ENCRYPTION_KEYS: encryptionKeys.prefault(DEV_ENCRYPTION_KEYS),
     /** Signs OAuth state and other short-lived tokens. */
@@ -120,7 +129,11 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
     if (c.ENCRYPTION_KEYS.some((k) => k.id === 'dev'))
-      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEYS'], message: 'the development key may not be used in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENCRYPTION_KEYS'],
+        message: 'the development key may not be used in production',
+      });
     if (c.APP_SECRET === DEV_SECRET)
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'set a secret of your own in production' });
   })

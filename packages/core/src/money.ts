@@ -33,7 +33,11 @@ export function fromUnits(units: bigint): Money {
   const neg = units < 0n;
   const abs = neg ? -units : units;
   const int = abs / SCALE;
-  const frac = (abs % SCALE).toString().padStart(4, '0').replace(/0{1,2}$/, '').padEnd(2, '0');
+  const frac = (abs % SCALE)
+    .toString()
+    .padStart(4, '0')
+    .replace(/0{1,2}$/, '')
+    .padEnd(2, '0');
   return `${neg && abs !== 0n ? '-' : ''}${int}.${frac}`;
 }
 

@@ -123,7 +123,10 @@ const COD_READY: OrderStatus[] = ['ready_to_ship', 'shipped', 'delivered', 'comp
  * Whether an order should exist in the ERP. Default: once paid, or once ready to ship for COD.
  * A channel may name its own statuses instead.
  */
-export function isErpEligible(order: Pick<CanonicalOrder, 'status' | 'cod'>, createOn: readonly OrderStatus[] = []): boolean {
+export function isErpEligible(
+  order: Pick<CanonicalOrder, 'status' | 'cod'>,
+  createOn: readonly OrderStatus[] = [],
+): boolean {
   if (createOn.length) return createOn.includes(order.status);
   return order.cod ? COD_READY.includes(order.status) : AFTER_PAYMENT.includes(order.status);
 }

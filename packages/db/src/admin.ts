@@ -4,7 +4,8 @@ import pg from 'pg';
 export async function ensureDatabase(connectionString: string): Promise<void> {
   const url = new URL(connectionString);
   const name = decodeURIComponent(url.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`DATABASE_URL names an unusual database "${name}": create it by hand`);
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    throw new Error(`DATABASE_URL names an unusual database "${name}": create it by hand`);
   const admin = new URL(connectionString);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });

@@ -34,7 +34,8 @@ export class SecretBox {
 
   decrypt(stored: string): string {
     const [version, id, iv, tag, data] = stored.split(':');
-    if (version !== VERSION || !id || !iv || !tag || data === undefined) throw new Error('not an encrypted value of this OMS');
+    if (version !== VERSION || !id || !iv || !tag || data === undefined)
+      throw new Error('not an encrypted value of this OMS');
     const key = this.byId.get(id);
     if (!key) throw new Error(`encrypted with key "${id}", which is not in ENCRYPTION_KEYS`);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));

@@ -14,7 +14,9 @@ export async function rotateSecrets(db: Db, box: SecretBox): Promise<{ platforms
     }
   }
   const cols = ['accessTokenEnc', 'refreshTokenEnc', 'credentialsEnc', 'webhookSecretEnc'] as const;
-  for (const c of await db.channel.findMany({ select: { id: true, accessTokenEnc: true, refreshTokenEnc: true, credentialsEnc: true, webhookSecretEnc: true } })) {
+  for (const c of await db.channel.findMany({
+    select: { id: true, accessTokenEnc: true, refreshTokenEnc: true, credentialsEnc: true, webhookSecretEnc: true },
+  })) {
     const data: Partial<Record<(typeof cols)[number], string | null>> = {};
     for (const col of cols) {
       const next = again(c[col]);

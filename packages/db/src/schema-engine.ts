@@ -18,7 +18,13 @@ async function loadWasm(): Promise<typeof Bg> {
   };
   const bytes = await readFile(path.join(pkgDir, 'schema_engine_bg.wasm'));
   // Node's WebAssembly global; this project's lib settings carry no DOM types for it.
-  const wasm = (globalThis as unknown as { WebAssembly: { instantiate(b: Buffer, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> } }).WebAssembly;
+  const wasm = (
+    globalThis as unknown as {
+      WebAssembly: {
+        instantiate(b: Buffer, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+      };
+    }
+  ).WebAssembly;
   const { instance } = await wasm.instantiate(bytes, { './schema_engine_bg.js': bg });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
@@ -42,7 +48,11 @@ export async function withSchemaEngine<T>(
     opened.push(connection);
     return connection;
   };
-  const engine = await bg.SchemaEngine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(tracked));
+  const engine = await bg.SchemaEngine.new(
+    { datamodels: undefined },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(tracked),
+  );
   try {
     return await fn(engine);
   } finally {

@@ -10,7 +10,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@oms/config';
 import { createTestDatabase, createTestRedisPrefix } from '@oms/testing';
-import { createChannel, enqueueWrites, insertOrders, makeOrder, producerQueues, startErpEnv, startWriter, type ErpEnv, type IdempiereControl, type SandboxOrder } from '../../../test/erp/fixtures.ts';
+import {
+  createChannel,
+  enqueueWrites,
+  insertOrders,
+  makeOrder,
+  producerQueues,
+  startErpEnv,
+  startWriter,
+  type ErpEnv,
+  type IdempiereControl,
+  type SandboxOrder,
+} from '../../../test/erp/fixtures.ts';
 
 const N = Number(process.env.BENCH_ORDERS ?? 2000);
 const L = Number(process.env.BENCH_LATENCY_MS ?? 5);
@@ -21,20 +32,38 @@ const BATCH = process.env.ERP_BATCH_SIZE ?? '100';
 const SANDBOX = process.env.BENCH_SANDBOX ?? 'process';
 const root = path.resolve(import.meta.dirname, '../../..');
 
-type Writes = { total: number; overlappingWrites: number; writes: { start: number; locked: number; end: number; orders: number }[] };
+type Writes = {
+  total: number;
+  overlappingWrites: number;
+  writes: { start: number; locked: number; end: number; orders: number }[];
+};
 
 /** The sandbox as a child process, controlled over its HTTP control routes. */
-async function sandboxProcess(): Promise<{ idempiereUrl: string; control: Pick<IdempiereControl, never> & { setFaults(f: object): Promise<void>; orders(): Promise<SandboxOrder[]>; writes(): Promise<Writes> }; stop(): void }> {
+async function sandboxProcess(): Promise<{
+  idempiereUrl: string;
+  control: Pick<IdempiereControl, never> & {
+    setFaults(f: object): Promise<void>;
+    orders(): Promise<SandboxOrder[]>;
+    writes(): Promise<Writes>;
+  };
+  stop(): void;
+}> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/sandbox/src/main.ts')], {
-      cwd: root,
-      env: { ...process.env, SANDBOX_PORT: String(base), LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
-      stdio: 'ignore',
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'services/sandbox/src/main.ts')],
+      {
+        cwd: root,
+        env: { ...process.env, SANDBOX_PORT: String(base), LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+        stdio: 'ignore',
+      },
+    );
     const ctl = `http://127.0.0.1:${base}`;
     for (let i = 0; i < 150 && child.exitCode === null; i++) {
-      const ok = await fetch(`${ctl}/_sandbox/state`).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(`${ctl}/_sandbox/state`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) {
         const json = async (p: string, init?: RequestInit) => {
           const res = await fetch(`${ctl}${p}`, init);
@@ -44,7 +73,12 @@ async function sandboxProcess(): Promise<{ idempiereUrl: string; control: Pick<I
         return {
           idempiereUrl: `http://127.0.0.1:${base + 5}/api/v1`,
           control: {
-            setFaults: async (f) => void (await json('/_sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ system: 'idempiere', ...f }) })),
+            setFaults: async (f) =>
+              void (await json('/_sandbox/faults', {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ system: 'idempiere', ...f }),
+              })),
             orders: () => json('/_sandbox/idempiere/orders') as Promise<SandboxOrder[]>,
             writes: () => json('/_sandbox/idempiere/writes') as Promise<Writes>,
           },
@@ -62,7 +96,11 @@ let env: ErpEnv;
 let control: { setFaults(f: object): Promise<void>; orders(): Promise<SandboxOrder[]>; writes(): Promise<Writes> };
 let stopSandbox = () => {};
 if (SANDBOX === 'inline') {
-  env = await startErpEnv('bench', { ERP_BATCH_SIZE: BATCH, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, { rateLimits: false });
+  env = await startErpEnv(
+    'bench',
+    { ERP_BATCH_SIZE: BATCH, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    { rateLimits: false },
+  );
   const c = env.idempiere;
   control = { setFaults: async (f) => c.setFaults(f), orders: async () => c.orders(), writes: async () => c.writes() };
 } else {
@@ -71,7 +109,14 @@ if (SANDBOX === 'inline') {
   control = sb.control;
   const database = await createTestDatabase('bench');
   const redis = await createTestRedisPrefix('bench');
-  const vars = { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, IDEMPIERE_URL: sb.idempiereUrl, ERP_BATCH_SIZE: BATCH, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const vars = {
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    IDEMPIERE_URL: sb.idempiereUrl,
+    ERP_BATCH_SIZE: BATCH,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
   env = {
     database,
     redis,
@@ -113,7 +158,10 @@ try {
       FROM oms_order WHERE channel_id = ${channel.id}::uuid`;
     if (c!.left === 0n) break;
     if (c!.stuck > 0n) {
-      const row = await db.order.findFirst({ where: { channelId: channel.id, erpState: { in: ['blocked', 'failed', 'needs_attention'] } }, select: { erpReason: true } });
+      const row = await db.order.findFirst({
+        where: { channelId: channel.id, erpState: { in: ['blocked', 'failed', 'needs_attention'] } },
+        select: { erpReason: true },
+      });
       throw new Error(`${c!.stuck} orders blocked/failed: ${row?.erpReason}`);
     }
     await new Promise((r) => setTimeout(r, 25));

@@ -25,7 +25,14 @@ const state = {
 
 function issue(): { token: string; refresh_token: string } {
   state.n++;
-  const token = jwt({ sub: 'GardenAdmin', AD_User_ID: 101, AD_Client_ID: 11, AD_Role_ID: 102, n: state.n, exp: Math.floor(Date.now() / 1000) + state.tokenLifetimeS });
+  const token = jwt({
+    sub: 'GardenAdmin',
+    AD_User_ID: 101,
+    AD_Client_ID: 11,
+    AD_Role_ID: 102,
+    n: state.n,
+    exp: Math.floor(Date.now() / 1000) + state.tokenLifetimeS,
+  });
   const refresh_token = `rt-${state.n}`;
   state.access.add(token);
   state.refresh.add(refresh_token);
@@ -47,7 +54,8 @@ beforeAll(async () => {
       };
       const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
       if (req.method === 'POST' && req.url === '/api/v1/auth/tokens') {
-        if (body.password !== 'GardenAdmin') return send(401, { title: 'Authenticate error', status: 401, detail: 'User not found' });
+        if (body.password !== 'GardenAdmin')
+          return send(401, { title: 'Authenticate error', status: 401, detail: 'User not found' });
         state.logins++;
         return send(200, { clients: [{ id: 11, name: 'GardenWorld' }], token: 'step1' }); // ignores `parameters`: forces two steps
       }
@@ -74,8 +82,14 @@ beforeAll(async () => {
         if (!state.access.has(bearer)) return send(401, { title: 'Token expired', status: 401 });
         const exp = JSON.parse(Buffer.from(bearer.split('.')[1]!, 'base64url').toString()).exp as number;
         if (exp * 1000 < Date.now()) return send(401, { title: 'The Token has expired', status: 401 });
-        if (req.url.startsWith('/api/v1/models/c_order/404')) return send(404, { title: 'Record not found', status: 404, detail: 'No record found matching id: 404' });
-        return send(200, { 'row-count': 1, 'page-count': 1, 'skip-records': 0, records: [{ id: 1, DocumentNo: '1000' }] });
+        if (req.url.startsWith('/api/v1/models/c_order/404'))
+          return send(404, { title: 'Record not found', status: 404, detail: 'No record found matching id: 404' });
+        return send(200, {
+          'row-count': 1,
+          'page-count': 1,
+          'skip-records': 0,
+          records: [{ id: 1, DocumentNo: '1000' }],
+        });
       }
       send(404, { title: 'Not found', status: 404 });
     });
@@ -91,7 +105,15 @@ beforeEach(() => {
   state.spent.clear();
 });
 
-const login = { userName: 'GardenAdmin', password: 'GardenAdmin', clientId: 11, roleId: 102, organizationId: 11, warehouseId: 103, language: 'en_US' };
+const login = {
+  userName: 'GardenAdmin',
+  password: 'GardenAdmin',
+  clientId: 11,
+  roleId: 102,
+  organizationId: 11,
+  warehouseId: 103,
+  language: 'en_US',
+};
 
 describe('IdempiereClient auth', () => {
   it('logs in once (two steps) for many concurrent callers', async () => {

@@ -150,7 +150,13 @@ export class IdempiereClient {
    * Sends a request and resolves as soon as the status line is in (iDempiere has finished the work by then);
    * `body()` reads and parses the reply and throws the classified error for a 4xx/5xx.
    */
-  private async open(method: string, path: string, body?: unknown, bearer?: string, timeoutMs = this.timeoutMs): Promise<{ status: number; body: () => Promise<unknown> }> {
+  private async open(
+    method: string,
+    path: string,
+    body?: unknown,
+    bearer?: string,
+    timeoutMs = this.timeoutMs,
+  ): Promise<{ status: number; body: () => Promise<unknown> }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (bearer) headers.authorization = `Bearer ${bearer}`;
@@ -190,7 +196,13 @@ export class IdempiereClient {
     };
   }
 
-  private async http(method: string, path: string, body?: unknown, bearer?: string, timeoutMs = this.timeoutMs): Promise<{ status: number; data: unknown }> {
+  private async http(
+    method: string,
+    path: string,
+    body?: unknown,
+    bearer?: string,
+    timeoutMs = this.timeoutMs,
+  ): Promise<{ status: number; data: unknown }> {
     const r = await this.open(method, path, body, bearer, timeoutMs);
     return { status: r.status, data: await r.body() };
   }
@@ -200,17 +212,29 @@ export class IdempiereClient {
   /** Logs in (one step when the server accepts `parameters`, else two steps). */
   private async login(): Promise<Session> {
     const o = this.opts;
-    const params = { clientId: o.clientId, roleId: o.roleId, organizationId: o.organizationId, warehouseId: o.warehouseId, language: o.language };
+    const params = {
+      clientId: o.clientId,
+      roleId: o.roleId,
+      organizationId: o.organizationId,
+      warehouseId: o.warehouseId,
+      language: o.language,
+    };
     this.stats.logins++;
-    const first = (await this.http('POST', 'auth/tokens', { userName: o.userName, password: o.password, parameters: params })).data as Record<string, unknown>;
+    const first = (
+      await this.http('POST', 'auth/tokens', { userName: o.userName, password: o.password, parameters: params })
+    ).data as Record<string, unknown>;
     let reply = first;
     if (typeof first?.refresh_token !== 'string') {
       // Step 2: the step-1 token only selects the role; it cannot read models.
-      if (typeof first?.token !== 'string') throw new IdempiereError('auth', 'iDempiere login: no token in the reply of POST auth/tokens');
+      if (typeof first?.token !== 'string')
+        throw new IdempiereError('auth', 'iDempiere login: no token in the reply of POST auth/tokens');
       reply = (await this.http('PUT', 'auth/tokens', params, first.token)).data as Record<string, unknown>;
     }
     const session = this.toSession(reply, 'login');
-    this.opts.log?.info({ userId: session.userId, clientId: session.clientId, expiresAt: new Date(session.expiresAt).toISOString() }, 'logged in to iDempiere');
+    this.opts.log?.info(
+      { userId: session.userId, clientId: session.clientId, expiresAt: new Date(session.expiresAt).toISOString() },
+      'logged in to iDempiere',
+    );
     return session;
   }
 
@@ -229,7 +253,13 @@ export class IdempiereClient {
 
   private async refresh(refreshToken: string, old: Session): Promise<Session> {
     this.stats.refreshes++;
-    const reply = (await this.http('POST', 'auth/refresh', { refresh_token: refreshToken, clientId: old.clientId, userId: old.userId })).data as Record<string, unknown>;
+    const reply = (
+      await this.http('POST', 'auth/refresh', {
+        refresh_token: refreshToken,
+        clientId: old.clientId,
+        userId: old.userId,
+      })
+    ).data as Record<string, unknown>;
     const s = this.toSession({ userId: old.userId, clientId: old.clientId, ...reply }, 'refresh');
     this.opts.log?.debug({ expiresAt: new Date(s.expiresAt).toISOString() }, 'refreshed the iDempiere token');
     return s;
@@ -272,7 +302,12 @@ export class IdempiereClient {
   }
 
   /** Authenticated request, resolved at the status line; a 401 with the current token renews it once and repeats. */
-  private async openAuthed(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: () => Promise<unknown> }> {
+  private async openAuthed(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<{ status: number; body: () => Promise<unknown> }> {
     const token = await this.token();
     const first = await this.open(method, path, body, token, timeoutMs);
     if (first.status !== 401) return first;
@@ -356,9 +391,17 @@ export class IdempiereClient {
    * A batch whose answer has started to arrive: iDempiere has committed it, the next write may go out while
    * `results` (reading and parsing a large reply) is still pending.
    */
-  async batchStart(requests: BatchRequest[], opts: { transaction: boolean }): Promise<{ results: Promise<BatchResult[]> }> {
+  async batchStart(
+    requests: BatchRequest[],
+    opts: { transaction: boolean },
+  ): Promise<{ results: Promise<BatchResult[]> }> {
     // A batch holds many documents: allow it time in proportion (a timeout is treated as an outage and retried).
-    const r = await this.openAuthed('POST', `batch?transaction=${opts.transaction}`, requests, this.timeoutMs + requests.length * 500);
+    const r = await this.openAuthed(
+      'POST',
+      `batch?transaction=${opts.transaction}`,
+      requests,
+      this.timeoutMs + requests.length * 500,
+    );
     if (r.status >= 400) {
       // Whole-batch refusal: surface it now, classified.
       await r.body();
@@ -373,7 +416,8 @@ export class IdempiereClient {
         const code = Number(x.statusCode ?? (typeof x.status === 'number' ? x.status : NaN));
         const statusCode = Number.isFinite(code) ? code : 500;
         const out: BatchResult = { statusCode, body: x.body };
-        if (statusCode >= 400) out.error = classifyHttpError(statusCode, x.body, { method: requests[i]!.method, path: requests[i]!.path });
+        if (statusCode >= 400)
+          out.error = classifyHttpError(statusCode, x.body, { method: requests[i]!.method, path: requests[i]!.path });
         return out;
       });
     });

@@ -29,7 +29,10 @@ describe('iDempiere error classification', () => {
     expect(classifyHttpError(401, { title: 'Authenticate error' }).outage).toBe(true);
     const lock = classifyHttpError(500, { detail: 'could not obtain lock on row' });
     expect([lock.transient, lock.outage]).toEqual([true, false]);
-    const down = classifyNetworkError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), { method: 'GET', path: 'x' });
+    const down = classifyNetworkError(
+      Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }),
+      { method: 'GET', path: 'x' },
+    );
     expect([down.kind, down.transient, down.outage]).toEqual(['unavailable', true, true]);
     expect(down.message).toMatch(/ECONNREFUSED/);
     const timeout = classifyNetworkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }));
@@ -37,7 +40,11 @@ describe('iDempiere error classification', () => {
   });
 
   it('keeps iDempiere message in the error', () => {
-    const err = classifyHttpError(400, { title: 'Validation error', status: 400, detail: 'Foreign ID 999 not found in M_Product_ID' }, { method: 'POST', path: 'models/C_Order' });
+    const err = classifyHttpError(
+      400,
+      { title: 'Validation error', status: 400, detail: 'Foreign ID 999 not found in M_Product_ID' },
+      { method: 'POST', path: 'models/C_Order' },
+    );
     expect(err.message).toContain('Foreign ID 999 not found in M_Product_ID');
     expect(err.message).toContain('POST models/C_Order');
   });

@@ -30,7 +30,9 @@ export class IdempiereError extends Error {
 
   /** Worth retrying the same request later. */
   get transient(): boolean {
-    return this.kind === 'lock_timeout' || this.kind === 'server' || this.kind === 'unavailable' || this.kind === 'auth';
+    return (
+      this.kind === 'lock_timeout' || this.kind === 'server' || this.kind === 'unavailable' || this.kind === 'auth'
+    );
   }
 
   /** Nothing about this order will make it pass: block it with the message. */
@@ -48,7 +50,8 @@ export class IdempiereError extends Error {
   }
 }
 
-const LOCK_OR_TIMEOUT = /time-?d?\s?out|timeout|lock|deadlock|could not serialize|GenerateDocumentNo|canceling statement|connection (reset|refused|closed)|too many connections/i;
+const LOCK_OR_TIMEOUT =
+  /time-?d?\s?out|timeout|lock|deadlock|could not serialize|GenerateDocumentNo|canceling statement|connection (reset|refused|closed)|too many connections/i;
 // Messages of model validation and document processing: data problems, not server trouble.
 const BUSINESS =
   /Save error|SaveError|FailedProcessingDocument|Mandatory|FillMandatory|NoLines|NotOnPriceList|Foreign ID|not found in|Cannot update|does not exist|Wrong name for column|Invalid|ParentComplete|NotAllowed|Period ?Closed|PeriodClosed|credit|ValidationError|not valid|Error processing document|Document ?Action/i;
@@ -64,7 +67,11 @@ function text(v: unknown): string | undefined {
 }
 
 /** Classifies an HTTP error reply of iDempiere. */
-export function classifyHttpError(status: number, body: unknown, where: { method?: string; path?: string } = {}): IdempiereError {
+export function classifyHttpError(
+  status: number,
+  body: unknown,
+  where: { method?: string; path?: string } = {},
+): IdempiereError {
   const b = (body && typeof body === 'object' ? body : {}) as ErrorBody;
   const title = text(b.title);
   const detail = text(b.detail) ?? (typeof body === 'string' ? text(body.slice(0, 500)) : undefined);
@@ -75,7 +82,8 @@ export function classifyHttpError(status: number, body: unknown, where: { method
   if (status === 401) return new IdempiereError('auth', message, details);
   if (status === 403) return new IdempiereError('forbidden', message, details);
   if (status === 404) return new IdempiereError('not_found', message, details);
-  if (status === 408 || status === 429 || status === 502 || status === 503 || status === 504) return new IdempiereError('unavailable', message, details);
+  if (status === 408 || status === 429 || status === 502 || status === 503 || status === 504)
+    return new IdempiereError('unavailable', message, details);
   if (LOCK_OR_TIMEOUT.test(both)) return new IdempiereError('lock_timeout', message, details);
   if (status >= 400 && status < 500) return new IdempiereError('validation', message, details);
   // 500: older servers report mandatory/save/doc-action failures as 500; those are business errors.
@@ -88,9 +96,16 @@ export function classifyNetworkError(err: unknown, where: { method?: string; pat
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   const why = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
   const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-  return new IdempiereError('unavailable', `iDempiere ${where.method ?? ''} ${where.path ?? ''} unreachable: ${timedOut ? 'request timed out' : why}`.replace(/\s+/g, ' '), {
-    ...where,
-  });
+  return new IdempiereError(
+    'unavailable',
+    `iDempiere ${where.method ?? ''} ${where.path ?? ''} unreachable: ${timedOut ? 'request timed out' : why}`.replace(
+      /\s+/g,
+      ' ',
+    ),
+    {
+      ...where,
+    },
+  );
 }
 
 export function isIdempiereError(err: unknown): err is IdempiereError {

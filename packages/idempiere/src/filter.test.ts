@@ -12,7 +12,9 @@ describe('$filter builder', () => {
     expect(f.eq('AD_Org_ID', 11).toString()).toBe('AD_Org_ID eq 11');
     expect(f.eq('IsSOTrx', true).toString()).toBe('IsSOTrx eq true');
     expect(f.neq('TrackingNo', null).toString()).toBe('TrackingNo neq null');
-    expect(f.ge('Updated', new Date('2026-01-02T03:04:05.000Z')).toString()).toBe("Updated ge '2026-01-02T03:04:05.000Z'");
+    expect(f.ge('Updated', new Date('2026-01-02T03:04:05.000Z')).toString()).toBe(
+      "Updated ge '2026-01-02T03:04:05.000Z'",
+    );
   });
 
   it('builds in-lists without spaces so the token stays whole', () => {

@@ -42,7 +42,8 @@ type Op = 'eq' | 'neq' | 'gt' | 'ge' | 'lt' | 'le';
 
 function compare(op: Op) {
   return (col: string, value: FilterValue): Filter => {
-    if (value === null && op !== 'eq' && op !== 'neq') throw new Error(`null can only be compared with eq/neq (column ${col})`);
+    if (value === null && op !== 'eq' && op !== 'neq')
+      throw new Error(`null can only be compared with eq/neq (column ${col})`);
     return new Filter(`${column(col)} ${op} ${literal(value)}`);
   };
 }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { add, computedTotal, money, times, type CanonicalOrder } from '@oms/core';
-import { buyerKey, channelTag, customerBody, customerValue, lineAmounts, mapOrder, MappingError, poReference, UnknownSkuError, type ChannelMapping } from './mapping';
+import {
+  buyerKey,
+  channelTag,
+  customerBody,
+  customerValue,
+  lineAmounts,
+  mapOrder,
+  MappingError,
+  poReference,
+  UnknownSkuError,
+  type ChannelMapping,
+} from './mapping';
 
 const channel: ChannelMapping = {
   id: '5f0c3a52-8a51-4a4e-9a52-0d1e2f3a4b5c',
@@ -38,7 +49,17 @@ function order(over: Partial<CanonicalOrder> = {}): CanonicalOrder {
     paidAt: '2026-11-26T17:31:00.000Z',
     currency: 'TWD',
     buyer: { id: 'u-77', name: '王小明', email: 'ming@example.com', phone: '0912345678' },
-    recipient: { name: '王*明', phone: '******678', address1: '台北市信義區****', address2: null, district: '信義區', city: '台北市', state: null, postalCode: '110', country: 'TW' },
+    recipient: {
+      name: '王*明',
+      phone: '******678',
+      address1: '台北市信義區****',
+      address2: null,
+      district: '信義區',
+      city: '台北市',
+      state: null,
+      postalCode: '110',
+      country: 'TW',
+    },
     lines: [
       { lineId: 'l1', sku: 'TW-1001', name: '有機綠茶', quantity: 3, unitPrice: '100.00', discount: '10.00' },
       { lineId: 'l2', sku: 'TW-1002', name: '烏龍茶', quantity: 1, unitPrice: '250.00', discount: '0.00' },
@@ -53,7 +74,8 @@ function order(over: Partial<CanonicalOrder> = {}): CanonicalOrder {
   };
 }
 
-const lineSum = (lines: Record<string, unknown>[]) => add(...lines.map((l) => times(money(l.PriceActual as number), l.QtyOrdered as number)));
+const lineSum = (lines: Record<string, unknown>[]) =>
+  add(...lines.map((l) => times(money(l.PriceActual as number), l.QtyOrdered as number)));
 
 describe('lineAmounts', () => {
   it('is exact to the cent for every quantity and discount, with whole-cent prices', () => {
@@ -96,7 +118,9 @@ describe('mapOrder', () => {
     expect(String(b.Description)).toContain(channelTag(channel.id));
     const lines = b.C_OrderLine as Record<string, unknown>[];
     // 3 x 100 - 10 = 290 is not divisible by 3 in cents: 96.66 x 1 + 96.67 x 2
-    expect(lines.filter((l) => l.M_Product_ID === 200001).map((l) => [l.QtyOrdered, l.PriceActual, l.PriceList])).toEqual([
+    expect(
+      lines.filter((l) => l.M_Product_ID === 200001).map((l) => [l.QtyOrdered, l.PriceActual, l.PriceList]),
+    ).toEqual([
       [1, 96.66, 100],
       [2, 96.67, 100],
     ]);
@@ -112,23 +136,44 @@ describe('mapOrder', () => {
   });
 
   it('blocks an unknown SKU and names it', () => {
-    const o = order({ lines: [...order().lines, { lineId: 'l3', sku: 'NOPE-1', name: 'x', quantity: 1, unitPrice: '1.00', discount: '0.00' }], total: '575.50' });
+    const o = order({
+      lines: [
+        ...order().lines,
+        { lineId: 'l3', sku: 'NOPE-1', name: 'x', quantity: 1, unitPrice: '1.00', discount: '0.00' },
+      ],
+      total: '575.50',
+    });
     expect(() => mapOrder(channel, o, { bpartnerId: 1 }, products, settings)).toThrow(UnknownSkuError);
     expect(() => mapOrder(channel, o, { bpartnerId: 1 }, products, settings)).toThrow(/"NOPE-1".*M_Product with Value/);
   });
 
   it('blocks a platform total that the lines do not make', () => {
-    expect(() => mapOrder(channel, order({ total: '600.00' }), { bpartnerId: 1 }, products, settings)).toThrow(/platform total 600.00 differs/);
+    expect(() => mapOrder(channel, order({ total: '600.00' }), { bpartnerId: 1 }, products, settings)).toThrow(
+      /platform total 600.00 differs/,
+    );
   });
 
   it('blocks a shipping fee without a shipping charge, and a line without SKU', () => {
-    expect(() => mapOrder({ ...channel, erpShippingChargeId: null }, order(), { bpartnerId: 1 }, products, settings)).toThrow(/erpShippingChargeId/);
-    const noSku = order({ lines: [{ lineId: 'l9', sku: null, name: 'gift', quantity: 1, unitPrice: '0.00', discount: '0.00' }], shippingFee: '0.00', orderDiscount: '0.00', total: '0.00' });
+    expect(() =>
+      mapOrder({ ...channel, erpShippingChargeId: null }, order(), { bpartnerId: 1 }, products, settings),
+    ).toThrow(/erpShippingChargeId/);
+    const noSku = order({
+      lines: [{ lineId: 'l9', sku: null, name: 'gift', quantity: 1, unitPrice: '0.00', discount: '0.00' }],
+      shippingFee: '0.00',
+      orderDiscount: '0.00',
+      total: '0.00',
+    });
     expect(() => mapOrder(channel, noSku, { bpartnerId: 1 }, products, settings)).toThrow(/"gift" has no SKU/);
   });
 
   it('uses cash for COD, keeps a masked recipient on the order, references a new customer by Value', () => {
-    const m = mapOrder({ ...channel, completeInErp: false }, order({ cod: true }), { value: 'OMS-ABC' }, products, settings);
+    const m = mapOrder(
+      { ...channel, completeInErp: false },
+      order({ cod: true }),
+      { value: 'OMS-ABC' },
+      products,
+      settings,
+    );
     expect(m.body.PaymentRule).toBe('B');
     expect(m.body.C_BPartner_ID).toEqual({ lookupColumn: 'Value', lookupValue: 'OMS-ABC' });
     expect(m.body['doc-action']).toBeUndefined();
@@ -138,7 +183,15 @@ describe('mapOrder', () => {
   it('has a fingerprint that ignores the customer reference and changes with the content', () => {
     const a = mapOrder(channel, order(), { bpartnerId: 1 }, products, settings).fingerprint;
     expect(mapOrder(channel, order(), { value: 'OMS-X' }, products, settings).fingerprint).toBe(a);
-    expect(mapOrder(channel, order({ status: 'ready_to_ship', updatedAt: '2026-11-27T00:00:00.000Z' }), { bpartnerId: 1 }, products, settings).fingerprint).toBe(a);
+    expect(
+      mapOrder(
+        channel,
+        order({ status: 'ready_to_ship', updatedAt: '2026-11-27T00:00:00.000Z' }),
+        { bpartnerId: 1 },
+        products,
+        settings,
+      ).fingerprint,
+    ).toBe(a);
     const changed = order({ lines: [order().lines[0]!, { ...order().lines[1]!, quantity: 2 }], total: '824.50' });
     expect(mapOrder(channel, changed, { bpartnerId: 1 }, products, settings).fingerprint).not.toBe(a);
   });
@@ -151,7 +204,13 @@ describe('POReference and customer keys', () => {
     const ref = poReference(channel.id, long, 20);
     expect(ref).toHaveLength(20);
     expect(ref.startsWith('20140918203')).toBe(true);
-    expect(poReference(channel.id, { ...long, externalId: '20140918203512-001-001-002', externalNumber: '20140918203512-001-001-002' }, 20)).not.toBe(ref);
+    expect(
+      poReference(
+        channel.id,
+        { ...long, externalId: '20140918203512-001-001-002', externalNumber: '20140918203512-001-001-002' },
+        20,
+      ),
+    ).not.toBe(ref);
     expect(poReference(channel.id, long, 20)).toBe(ref);
     expect(poReference(channel.id, { externalId: 'x', externalNumber: '訂單 1' }, 20)).toMatch(/^[\x21-\x7e]{1,20}$/);
   });
@@ -164,6 +223,11 @@ describe('POReference and customer keys', () => {
     expect(customerValue(channel.id, 'id:u-77')).not.toBe(customerValue(channel.id, 'id:u-78'));
     const body = customerBody(channel, order(), 'OMS-1');
     expect(body).toMatchObject({ Value: 'OMS-1', Name: '王小明', IsCustomer: true, C_BP_Group_ID: 103 });
-    expect((body.C_BPartner_Location as Record<string, unknown>[])[0]!.C_Location_ID).toMatchObject({ id: 0, City: '台北市', Postal: '110', C_Country_ID: { lookupColumn: 'CountryCode', lookupValue: 'TW' } });
+    expect((body.C_BPartner_Location as Record<string, unknown>[])[0]!.C_Location_ID).toMatchObject({
+      id: 0,
+      City: '台北市',
+      Postal: '110',
+      C_Country_ID: { lookupColumn: 'CountryCode', lookupValue: 'TW' },
+    });
   });
 });

@@ -49,7 +49,9 @@ export class UnknownSkuError extends MappingError {
     readonly skus: string[],
     column: string,
   ) {
-    super(`unknown SKU ${skus.map((s) => `"${s}"`).join(', ')}: no M_Product with ${column} = that SKU and no oms_sku_mapping row for this channel`);
+    super(
+      `unknown SKU ${skus.map((s) => `"${s}"`).join(', ')}: no M_Product with ${column} = that SKU and no oms_sku_mapping row for this channel`,
+    );
     this.name = 'UnknownSkuError';
   }
 }
@@ -68,7 +70,11 @@ function shortHash(input: string, length: number): string {
  * POReference: the platform's order number when it fits the column; otherwise its start plus a hash of the
  * channel and order id, so that it stays unique per channel and recognisable.
  */
-export function poReference(channelId: string, order: Pick<CanonicalOrder, 'externalId' | 'externalNumber'>, length: number): string {
+export function poReference(
+  channelId: string,
+  order: Pick<CanonicalOrder, 'externalId' | 'externalNumber'>,
+  length: number,
+): string {
   const num = order.externalNumber.trim();
   if (num.length <= length && /^[\x21-\x7e]+$/.test(num)) return num;
   const hash = shortHash(`${channelId}:${order.externalId}`, Math.min(8, length));
@@ -132,12 +138,21 @@ export function customerBody(channel: ChannelMapping, order: CanonicalOrder, val
   if (r?.city) location.City = clip(r.city, 60);
   if (r?.postalCode) location.Postal = clip(r.postalCode, 10);
   if (r?.state) location.RegionName = clip(r.state, 40);
-  if (r?.country && /^[A-Za-z]{2}$/.test(r.country)) location.C_Country_ID = { lookupColumn: 'CountryCode', lookupValue: r.country.toUpperCase() };
+  if (r?.country && /^[A-Za-z]{2}$/.test(r.country))
+    location.C_Country_ID = { lookupColumn: 'CountryCode', lookupValue: r.country.toUpperCase() };
   const body: Record<string, unknown> = {
     Value: value,
     Name: name,
     IsCustomer: true,
-    C_BPartner_Location: [{ Name: clip(r?.city ?? r?.address1 ?? 'Ship to', 60), IsShipTo: true, IsBillTo: true, ...(r?.phone ? { Phone: clip(r.phone, 40) } : {}), C_Location_ID: location }],
+    C_BPartner_Location: [
+      {
+        Name: clip(r?.city ?? r?.address1 ?? 'Ship to', 60),
+        IsShipTo: true,
+        IsBillTo: true,
+        ...(r?.phone ? { Phone: clip(r.phone, 40) } : {}),
+        C_Location_ID: location,
+      },
+    ],
   };
   if (channel.erpCustomerGroupId) body.C_BP_Group_ID = channel.erpCustomerGroupId;
   const contact: Record<string, unknown> = { Name: name };
@@ -162,7 +177,12 @@ export interface NewProductSettings {
 }
 
 /** New M_Product for an unknown SKU; Value = the SKU, and the channel's match column too. */
-export function productBody(channel: ChannelMapping, sku: string, name: string, s: NewProductSettings): Record<string, unknown> {
+export function productBody(
+  channel: ChannelMapping,
+  sku: string,
+  name: string,
+  s: NewProductSettings,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     Value: sku,
     Name: clip(name || sku, 255),
@@ -232,7 +252,10 @@ export function mapOrder(
   settings: MappingSettings,
 ): MappedOrder {
   const noSku = order.lines.filter((l) => !l.sku);
-  if (noSku.length) throw new MappingError(`line ${noSku.map((l) => `"${l.name || l.lineId}"`).join(', ')} has no SKU: the product cannot be matched`);
+  if (noSku.length)
+    throw new MappingError(
+      `line ${noSku.map((l) => `"${l.name || l.lineId}"`).join(', ')} has no SKU: the product cannot be matched`,
+    );
   const unknown = [...new Set(order.lines.map((l) => l.sku!).filter((sku) => !products.has(sku)))];
   if (unknown.length) throw new UnknownSkuError(unknown, skuColumn(channel.skuMatch));
 
@@ -254,27 +277,54 @@ export function mapOrder(
     }
   }
   if (toUnits(order.shippingFee) !== 0n) {
-    if (!channel.erpShippingChargeId) throw new MappingError(`shipping fee ${order.shippingFee} but the channel has no ERP shipping charge (erpShippingChargeId)`);
-    lines.push({ C_Charge_ID: channel.erpShippingChargeId, QtyEntered: 1, QtyOrdered: 1, PriceEntered: amount(order.shippingFee), PriceActual: amount(order.shippingFee), Description: 'Shipping fee' });
+    if (!channel.erpShippingChargeId)
+      throw new MappingError(
+        `shipping fee ${order.shippingFee} but the channel has no ERP shipping charge (erpShippingChargeId)`,
+      );
+    lines.push({
+      C_Charge_ID: channel.erpShippingChargeId,
+      QtyEntered: 1,
+      QtyOrdered: 1,
+      PriceEntered: amount(order.shippingFee),
+      PriceActual: amount(order.shippingFee),
+      Description: 'Shipping fee',
+    });
     amounts.push(order.shippingFee);
   }
   if (toUnits(order.orderDiscount) !== 0n) {
-    if (!channel.erpDiscountChargeId) throw new MappingError(`order discount ${order.orderDiscount} but the channel has no ERP discount charge (erpDiscountChargeId)`);
+    if (!channel.erpDiscountChargeId)
+      throw new MappingError(
+        `order discount ${order.orderDiscount} but the channel has no ERP discount charge (erpDiscountChargeId)`,
+      );
     const d = negate(order.orderDiscount);
-    lines.push({ C_Charge_ID: channel.erpDiscountChargeId, QtyEntered: 1, QtyOrdered: 1, PriceEntered: amount(d), PriceActual: amount(d), Description: 'Order discount' });
+    lines.push({
+      C_Charge_ID: channel.erpDiscountChargeId,
+      QtyEntered: 1,
+      QtyOrdered: 1,
+      PriceEntered: amount(d),
+      PriceActual: amount(d),
+      Description: 'Order discount',
+    });
     amounts.push(d);
   }
   const total = add(...amounts);
   const expected = computedTotal(order);
-  if (!sameCents(total, expected)) throw new MappingError(`internal: ERP lines total ${total} but the order computes to ${expected}`);
+  if (!sameCents(total, expected))
+    throw new MappingError(`internal: ERP lines total ${total} but the order computes to ${expected}`);
   if (!sameCents(total, order.total)) {
-    throw new MappingError(`the platform total ${order.total} differs from lines + shipping - discounts = ${total}; the order would not match in the ERP`);
+    throw new MappingError(
+      `the platform total ${order.total} differs from lines + shipping - discounts = ${total}; the order would not match in the ERP`,
+    );
   }
 
   const ref = poReference(channel.id, order, settings.poReferenceLength);
   const recipient = recipientText(order);
   const description = clip(
-    [`${order.platform} order ${order.externalNumber} ${channelTag(channel.id)}`, recipient ? `Ship to: ${recipient}` : null, order.note ? `Note: ${order.note}` : null]
+    [
+      `${order.platform} order ${order.externalNumber} ${channelTag(channel.id)}`,
+      recipient ? `Ship to: ${recipient}` : null,
+      order.note ? `Note: ${order.note}` : null,
+    ]
       .filter(Boolean)
       .join(' | '),
     255,

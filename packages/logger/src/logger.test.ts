@@ -13,7 +13,14 @@ function capture() {
   return { lines, destination };
 }
 
-const SECRETS = ['sk-live-123456789', 'rt-abcdef-987654', 'hunter2-password', 'Zm9vYmFyYmF6cXV4', 'eyJhbGciOi.payload.sig', 'partner-key-xyz'];
+const SECRETS = [
+  'sk-live-123456789',
+  'rt-abcdef-987654',
+  'hunter2-password',
+  'Zm9vYmFyYmF6cXV4',
+  'eyJhbGciOi.payload.sig',
+  'partner-key-xyz',
+];
 
 describe('logger redaction', () => {
   it('never writes a nested token, secret, key, password or authorization header', () => {
@@ -27,9 +34,18 @@ describe('logger redaction', () => {
           tokens: [{ refresh_token: SECRETS[1] }],
           login: { entpPwd: SECRETS[2], password: SECRETS[2] },
         },
-        request: { headers: { Authorization: `Bearer ${SECRETS[4]}`, 'x-api-key': SECRETS[3] }, url: `https://x/api?access_token=${SECRETS[0]}&shop_id=1&sign=${SECRETS[3]}` },
-        platform: { partnerKey: SECRETS[5], appSecret: SECRETS[5], settings: { deep: { deeper: { client_secret: SECRETS[5] } } } },
-        err: Object.assign(new Error(`refresh failed for refresh_token=${SECRETS[1]}`), { config: { headers: { authorization: SECRETS[4] } } }),
+        request: {
+          headers: { Authorization: `Bearer ${SECRETS[4]}`, 'x-api-key': SECRETS[3] },
+          url: `https://x/api?access_token=${SECRETS[0]}&shop_id=1&sign=${SECRETS[3]}`,
+        },
+        platform: {
+          partnerKey: SECRETS[5],
+          appSecret: SECRETS[5],
+          settings: { deep: { deeper: { client_secret: SECRETS[5] } } },
+        },
+        err: Object.assign(new Error(`refresh failed for refresh_token=${SECRETS[1]}`), {
+          config: { headers: { authorization: SECRETS[4] } },
+        }),
       },
       `calling with Bearer ${SECRETS[4]}`,
     );

@@ -17,7 +17,9 @@ export function isSecretKey(key: string): boolean {
 }
 
 export function redactString(value: string): string {
-  return value.replace(SECRET_PARAM, (_m, k: string) => `${k}=${REDACTED}`).replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+  return value
+    .replace(SECRET_PARAM, (_m, k: string) => `${k}=${REDACTED}`)
+    .replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`);
 }
 
 /** A copy of value with every secret replaced; cycles and depth are bounded. */

@@ -17,10 +17,21 @@ const now = Date.now();
 const sandbox = await startSandbox({
   basePort: 0,
   rateLimits: false,
-  scenario: { seed: 3, stores: { shopee: storeCount, cyberbiz: storeCount, shopline: storeCount, momo: storeCount }, ordersPerStore, from: new Date(now - days * 86_400_000).toISOString(), to: new Date(now).toISOString() },
+  scenario: {
+    seed: 3,
+    stores: { shopee: storeCount, cyberbiz: storeCount, shopline: storeCount, momo: storeCount },
+    ordersPerStore,
+    from: new Date(now - days * 86_400_000).toISOString(),
+    to: new Date(now).toISOString(),
+  },
 });
 const control = async (path: string, body?: unknown) => {
-  const res = await fetch(`${sandbox.urls.control}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const res = await fetch(
+    `${sandbox.urls.control}${path}`,
+    body === undefined
+      ? {}
+      : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+  );
   return res.json() as Promise<any>;
 };
 const creds = await control('/_sandbox/credentials');
@@ -29,19 +40,28 @@ function stores(kind: Platform): StoreAccess[] {
   const c = creds[kind];
   return c.stores.map((s: any) => ({
     platform: {
-      kind, apiVersion: kind === 'cyberbiz' ? 'v2' : null, apiHost: sandbox.urls[kind], authHost: sandbox.urls[kind],
-      appId: kind === 'shopee' ? String(c.partner_id) : (c.client_id ?? null), appSecret: kind === 'shopee' ? c.partner_key : (c.client_secret ?? null),
+      kind,
+      apiVersion: kind === 'cyberbiz' ? 'v2' : null,
+      apiHost: sandbox.urls[kind],
+      authHost: sandbox.urls[kind],
+      appId: kind === 'shopee' ? String(c.partner_id) : (c.client_id ?? null),
+      appSecret: kind === 'shopee' ? c.partner_key : (c.client_secret ?? null),
       settings: kind === 'shopline' ? { userAgent: 'oms-bench/1.0' } : {},
     },
     channel: {
-      id: String(s.shop_id ?? s.shop_domain ?? s.merchant_id ?? s.entpCode), externalShopId: String(kind === 'cyberbiz' ? s.shop_domain : (s.shop_id ?? s.merchant_id ?? s.entpCode)),
-      accessToken: s.access_token ?? null, refreshToken: s.refresh_token ?? null, accessTokenExpiresAt: s.access_token_expires_at ? new Date(s.access_token_expires_at) : null,
+      id: String(s.shop_id ?? s.shop_domain ?? s.merchant_id ?? s.entpCode),
+      externalShopId: String(kind === 'cyberbiz' ? s.shop_domain : (s.shop_id ?? s.merchant_id ?? s.entpCode)),
+      accessToken: s.access_token ?? null,
+      refreshToken: s.refresh_token ?? null,
+      accessTokenExpiresAt: s.access_token_expires_at ? new Date(s.access_token_expires_at) : null,
       credentials: kind === 'momo' ? s.loginInfo : null,
     },
   }));
 }
 
-console.log(`platform bench: ${storeCount} stores x ${ordersPerStore} orders over ${days} days per platform, ${latencyMs} ms latency per request, stores fetched in parallel`);
+console.log(
+  `platform bench: ${storeCount} stores x ${ordersPerStore} orders over ${days} days per platform, ${latencyMs} ms latency per request, stores fetched in parallel`,
+);
 console.log('platform   orders  invalid  requests≈pages  seconds  orders/s  waiting-on-platform');
 for (const kind of kinds) {
   await control('/_sandbox/faults', { system: kind, latencyMs });
@@ -56,7 +76,9 @@ for (const kind of kinds) {
       let from = now - (days + 1) * 86_400_000;
       while (from < now) {
         const to = Math.min(now, from + adapter.maxWindowMs);
-        const it = adapter.listOrders(store, { field: 'created', from: new Date(from), to: new Date(to) })[Symbol.asyncIterator]();
+        const it = adapter
+          .listOrders(store, { field: 'created', from: new Date(from), to: new Date(to) })
+          [Symbol.asyncIterator]();
         for (;;) {
           const t0 = performance.now();
           const next = await it.next();
@@ -79,7 +101,9 @@ for (const kind of kinds) {
   const seconds = (performance.now() - started) / 1000;
   // Waiting is summed over parallel stores: the share is of the summed store time.
   const share = waitMs / (seconds * 1000 * storeCount);
-  console.log(`${kind.padEnd(9)} ${String(orders).padStart(7)} ${String(invalid).padStart(8)} ${String(pages).padStart(15)} ${seconds.toFixed(2).padStart(8)} ${(orders / seconds).toFixed(0).padStart(9)} ${(Math.min(1, share) * 100).toFixed(1).padStart(19)}%`);
+  console.log(
+    `${kind.padEnd(9)} ${String(orders).padStart(7)} ${String(invalid).padStart(8)} ${String(pages).padStart(15)} ${seconds.toFixed(2).padStart(8)} ${(orders / seconds).toFixed(0).padStart(9)} ${(Math.min(1, share) * 100).toFixed(1).padStart(19)}%`,
+  );
   await control('/_sandbox/faults', { system: kind, latencyMs: 0 });
 }
 await sandbox.close();

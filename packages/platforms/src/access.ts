@@ -37,7 +37,11 @@ export function toStoreAccess(box: SecretBox, row: ChannelWithPlatform): StoreAc
 }
 
 /** Loads a channel with its platform and decrypts its secrets. Throws ChannelNotFoundError. */
-export async function loadStoreAccess(db: Db, box: SecretBox, channelId: string): Promise<{ row: ChannelWithPlatform; store: StoreAccess }> {
+export async function loadStoreAccess(
+  db: Db,
+  box: SecretBox,
+  channelId: string,
+): Promise<{ row: ChannelWithPlatform; store: StoreAccess }> {
   const row = await db.channel.findFirst({ where: { id: channelId, deletedAt: null }, include: { platform: true } });
   if (!row) throw new ChannelNotFoundError(channelId);
   return { row, store: toStoreAccess(box, row) };
@@ -48,7 +52,13 @@ export async function loadStoreAccess(db: Db, box: SecretBox, channelId: string)
  * the rotated refresh token is saved with the access token or not at all). Returns false when another
  * refresh won meanwhile.
  */
-export async function saveTokens(db: Db | Parameters<Parameters<Db['$transaction']>[0]>[0], box: SecretBox, channelId: string, expectedVersion: number, tokens: TokenSet): Promise<boolean> {
+export async function saveTokens(
+  db: Db | Parameters<Parameters<Db['$transaction']>[0]>[0],
+  box: SecretBox,
+  channelId: string,
+  expectedVersion: number,
+  tokens: TokenSet,
+): Promise<boolean> {
   const result = await db.channel.updateMany({
     where: { id: channelId, tokenVersion: expectedVersion },
     data: {

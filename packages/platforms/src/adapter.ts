@@ -135,7 +135,10 @@ export interface PlatformAdapter {
   /** Throws NotSupportedError where the platform has no such thing (momo; non-expiring Shopline tokens). */
   refreshToken(store: StoreAccess): Promise<TokenSet>;
   authorizeUrl(store: StoreAccess, state: string, redirectUri: string): string;
-  exchangeCode(store: StoreAccess, params: { code: string; redirectUri: string; query: Record<string, string> }): Promise<TokenSet>;
+  exchangeCode(
+    store: StoreAccess,
+    params: { code: string; redirectUri: string; query: Record<string, string> },
+  ): Promise<TokenSet>;
 
   /**
    * What each shipment of one order becomes on the platform, in the order iDempiere's shipments were recorded

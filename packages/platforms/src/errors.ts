@@ -1,7 +1,8 @@
 // Classified platform errors. The worker decides retry, refresh, pause or block from the class alone,
 // and keeps the platform's own message for the operator.
 
-export type PlatformErrorKind = 'auth' | 'reauthorize' | 'rate_limited' | 'transient' | 'permanent' | 'not_supported' | 'not_ready';
+export type PlatformErrorKind =
+  'auth' | 'reauthorize' | 'rate_limited' | 'transient' | 'permanent' | 'not_supported' | 'not_ready';
 
 export class PlatformError extends Error {
   constructor(

@@ -33,7 +33,8 @@ export function jsonBody(res: AxiosResponse, platform: string): unknown {
   } catch {
     const status = res.status;
     const snippet = text.slice(0, 120).replace(/\s+/g, ' ');
-    if (status >= 400 && status < 500 && status !== 429) throw new PermanentError(`${platform} answered ${status} with a non-JSON body: ${snippet}`, { platform, status });
+    if (status >= 400 && status < 500 && status !== 429)
+      throw new PermanentError(`${platform} answered ${status} with a non-JSON body: ${snippet}`, { platform, status });
     throw new TransientError(`${platform} answered ${status} with a non-JSON body: ${snippet}`, { platform, status });
   }
 }
@@ -41,7 +42,8 @@ export function jsonBody(res: AxiosResponse, platform: string): unknown {
 /** Network errors and timeouts (no response at all) are transient. */
 export function networkError(err: unknown, platform: string): PlatformError {
   if (err instanceof AxiosError) {
-    const what = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : `network error ${err.code ?? ''}`.trim();
+    const what =
+      err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : `network error ${err.code ?? ''}`.trim();
     return new TransientError(`${platform} ${what}: ${err.message}`, { platform, code: err.code });
   }
   return new TransientError(`${platform} request failed: ${(err as Error).message}`, { platform });
@@ -58,13 +60,19 @@ export function retryAfterMs(res: AxiosResponse, fallbackMs = 1_000): number {
 
 /** The classes every HTTP platform shares: 429, 5xx. Returns null for statuses the adapter must judge. */
 export function classifyStatus(res: AxiosResponse, platform: string, message: string): PlatformError | null {
-  if (res.status === 429) return new RateLimitedError(`${platform} rate limit: ${message}`, retryAfterMs(res), { platform, status: 429 });
-  if (res.status >= 500) return new TransientError(`${platform} ${res.status}: ${message}`, { platform, status: res.status });
+  if (res.status === 429)
+    return new RateLimitedError(`${platform} rate limit: ${message}`, retryAfterMs(res), { platform, status: 429 });
+  if (res.status >= 500)
+    return new TransientError(`${platform} ${res.status}: ${message}`, { platform, status: res.status });
   return null;
 }
 
 /** Calls the platform; any thrown axios error becomes a TransientError. */
-export async function send<T = string>(client: AxiosInstance, platform: string, config: Parameters<AxiosInstance['request']>[0]): Promise<AxiosResponse<T>> {
+export async function send<T = string>(
+  client: AxiosInstance,
+  platform: string,
+  config: Parameters<AxiosInstance['request']>[0],
+): Promise<AxiosResponse<T>> {
   try {
     return await client.request<T>(config);
   } catch (err) {

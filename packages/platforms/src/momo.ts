@@ -6,7 +6,19 @@
 import { createDecipheriv } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { add, InvalidOrderError, parseCanonicalOrder, times, type CanonicalOrder, type OrderStatus } from '@oms/core';
-import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentOfOrder, ShipmentPlan, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent } from './adapter';
+import type {
+  FetchedOrder,
+  OrderPage,
+  PlatformAdapter,
+  PushResult,
+  ShipmentOfOrder,
+  ShipmentPlan,
+  ShipmentToPush,
+  StoreAccess,
+  TimeWindow,
+  TokenSet,
+  WebhookEvent,
+} from './adapter';
 import { planByLines } from './shipment-plan';
 import { NotSupportedError, PermanentError, ReauthorizeError, TransientError } from './errors';
 import { classifyStatus, createHttp, jsonBody, send } from './http';
@@ -86,7 +98,11 @@ export class MomoAdapter implements PlatformAdapter {
   private login(store: StoreAccess): Record<string, string> {
     const c = store.channel.credentials ?? {};
     for (const k of ['entpID', 'entpCode', 'entpPwd', 'otpBackNo']) {
-      if (!c[k]) throw new ReauthorizeError(`momo channel credentials lack ${k} (loginInfo needs entpID, entpCode, entpPwd, otpBackNo)`, { platform: P });
+      if (!c[k])
+        throw new ReauthorizeError(
+          `momo channel credentials lack ${k} (loginInfo needs entpID, entpCode, entpPwd, otpBackNo)`,
+          { platform: P },
+        );
     }
     return { entpID: c.entpID!, entpCode: c.entpCode!, entpPwd: c.entpPwd!, otpBackNo: c.otpBackNo! };
   }
@@ -110,13 +126,18 @@ export class MomoAdapter implements PlatformAdapter {
     const msgs = isObj(parsed) && Array.isArray(parsed.basicCheckMsgList) ? parsed.basicCheckMsgList.map(String) : [];
     const common = classifyStatus(res, P, msgs.join('; ') || text.slice(0, 80) || `HTTP ${res.status}`);
     if (common) throw common;
-    if (text === 'ERROR') throw new TransientError(`momo ${doAction} answered ERROR`, { platform: P, status: res.status });
+    if (text === 'ERROR')
+      throw new TransientError(`momo ${doAction} answered ERROR`, { platform: P, status: res.status });
     if (msgs.length) {
       const message = `momo ${doAction}: ${msgs.join('; ')}`;
       if (msgs.some((m) => LOGIN_ERRORS.test(m))) throw new ReauthorizeError(message, { platform: P });
       throw new PermanentError(message, { platform: P });
     }
-    if (res.status >= 400 || !isObj(parsed)) throw new PermanentError(`momo ${doAction} answered ${res.status}: ${text.slice(0, 120)}`, { platform: P, status: res.status });
+    if (res.status >= 400 || !isObj(parsed))
+      throw new PermanentError(`momo ${doAction} answered ${res.status}: ${text.slice(0, 120)}`, {
+        platform: P,
+        status: res.status,
+      });
     return parsed;
   }
 
@@ -129,22 +150,56 @@ export class MomoAdapter implements PlatformAdapter {
       try {
         rows = JSON.parse(momoDecrypt(this.login(store).entpPwd!, list));
       } catch (err) {
-        throw new PermanentError(`momo ${doAction} dataList could not be decrypted with the entpPwd key: ${(err as Error).message}`, { platform: P });
+        throw new PermanentError(
+          `momo ${doAction} dataList could not be decrypted with the entpPwd key: ${(err as Error).message}`,
+          { platform: P },
+        );
       }
     }
     return Array.isArray(rows) ? rows.filter(isObj) : [];
   }
 
   /** Rows of the transfer-time (轉單日) queries for one window of at most two months, by stage. */
-  private async stageRows(store: StoreAccess, from: Date, to: Date, orderNo = ''): Promise<Partial<Record<MomoStage, Obj[]>>> {
+  private async stageRows(
+    store: StoreAccess,
+    from: Date,
+    to: Date,
+    orderNo = '',
+  ): Promise<Partial<Record<MomoStage, Obj[]>>> {
     const f = toMomoParts(from);
     const t = toMomoParts(to);
-    const company = { company_fr_dd: f.date, company_fr_hh: f.hour, company_fr_mm: f.minute, company_to_dd: t.date, company_to_hh: t.hour, company_to_mm: t.minute };
-    const unsend = await this.rows(store, 'unsendCompanyQuery', { ...company, company_receiver: '', company_goodsCode: '', company_orderNo: orderNo, company_entpGoodsNo: '', company_orderGb: '' });
+    const company = {
+      company_fr_dd: f.date,
+      company_fr_hh: f.hour,
+      company_fr_mm: f.minute,
+      company_to_dd: t.date,
+      company_to_hh: t.hour,
+      company_to_mm: t.minute,
+    };
+    const unsend = await this.rows(store, 'unsendCompanyQuery', {
+      ...company,
+      company_receiver: '',
+      company_goodsCode: '',
+      company_orderNo: orderNo,
+      company_entpGoodsNo: '',
+      company_orderGb: '',
+    });
     const sending: Obj[] = [];
     // Status 1 已印單 (label printed) and 2 配送中 (on its way) are listed separately.
     for (const status of ['1', '2']) {
-      sending.push(...(await this.rows(store, 'sendingCompanyQuery', { fromDate: f.date, fromHour: f.hour, fromMinute: f.minute, toDate: t.date, toHour: t.hour, toMinute: t.minute, receiver: '', orderNo, status })));
+      sending.push(
+        ...(await this.rows(store, 'sendingCompanyQuery', {
+          fromDate: f.date,
+          fromHour: f.hour,
+          fromMinute: f.minute,
+          toDate: t.date,
+          toHour: t.hour,
+          toMinute: t.minute,
+          receiver: '',
+          orderNo,
+          status,
+        })),
+      );
     }
     const recover = await this.rows(store, 'recoverCompanyQuery', { ...company, company_claimGb: '' });
     return { unsend, sending, recover };
@@ -187,11 +242,18 @@ export class MomoAdapter implements PlatformAdapter {
   async *listOrders(store: StoreAccess, window: TimeWindow): AsyncIterable<OrderPage> {
     const stop = await this.stopRows(store);
     const stopNos = new Set(stop.map((r) => momoOrderNo(String(r.completeOrderNo ?? ''))));
-    const from = window.field === 'updated' ? Math.min(window.from.getTime(), window.to.getTime() - this.maxWindowMs) : window.from.getTime();
+    const from =
+      window.field === 'updated'
+        ? Math.min(window.from.getTime(), window.to.getTime() - this.maxWindowMs)
+        : window.from.getTime();
     for (let start = from; start < window.to.getTime(); start += this.maxWindowMs) {
       const end = Math.min(start + this.maxWindowMs, window.to.getTime());
       const rows = await this.stageRows(store, new Date(start), new Date(end));
-      const here = new Set(Object.values(rows).flat().map((r) => momoOrderNo(String(r.completeOrderNo ?? ''))));
+      const here = new Set(
+        Object.values(rows)
+          .flat()
+          .map((r) => momoOrderNo(String(r.completeOrderNo ?? ''))),
+      );
       const stopHere = stop.filter((r) => here.has(momoOrderNo(String(r.completeOrderNo ?? ''))));
       for (const no of here) stopNos.delete(no);
       yield { orders: this.group({ ...rows, stop: stopHere }) };
@@ -204,7 +266,10 @@ export class MomoAdapter implements PlatformAdapter {
     const to = new Date();
     const rows = await this.stageRows(store, new Date(to.getTime() - this.maxWindowMs), to, externalId);
     // recoverCompanyQuery has no order-number filter: group() keeps every order, pick this one.
-    return this.group({ ...rows, stop: await this.stopRows(store, externalId) }).find((o) => o.externalId === externalId) ?? null;
+    return (
+      this.group({ ...rows, stop: await this.stopRows(store, externalId) }).find((o) => o.externalId === externalId) ??
+      null
+    );
   }
 
   /**
@@ -223,7 +288,12 @@ export class MomoAdapter implements PlatformAdapter {
     const o = obj(raw, 'order');
     const externalId = reqStr(o.orderNo, 'orderNo');
     const stage = optStr(o.stage) ?? 'unsend';
-    if (!(MOMO_STAGES as readonly string[]).includes(stage)) throw new InvalidOrderError('stage', `must be one of ${MOMO_STAGES.join(', ')}, got ${JSON.stringify(o.stage)}`, externalId);
+    if (!(MOMO_STAGES as readonly string[]).includes(stage))
+      throw new InvalidOrderError(
+        'stage',
+        `must be one of ${MOMO_STAGES.join(', ')}, got ${JSON.stringify(o.stage)}`,
+        externalId,
+      );
     const stageRows = arr(o.rows, 'rows').map((r, i) => obj(r, `rows[${i}]`));
     if (stageRows.length === 0) throw new InvalidOrderError('rows', 'an order needs at least one row', externalId);
     const hasDetails = Array.isArray(o.details) && o.details.length > 0;
@@ -235,7 +305,12 @@ export class MomoAdapter implements PlatformAdapter {
     const lines = rows.map((r, i) => {
       const f = (n: string) => `${key}[${i}].${n}`;
       if (r.salePrice === undefined) {
-        throw new InvalidOrderError(f('salePrice'), `is missing: momo gives prices only while an order is unsent (unsendCompanyQuery), and this order was first seen in ${stage}`, externalId, status);
+        throw new InvalidOrderError(
+          f('salePrice'),
+          `is missing: momo gives prices only while an order is unsent (unsendCompanyQuery), and this order was first seen in ${stage}`,
+          externalId,
+          status,
+        );
       }
       const info = optStr(pick(r, 'goodsDtInfo', 'goodsdt_info'));
       return {
@@ -249,7 +324,11 @@ export class MomoAdapter implements PlatformAdapter {
       };
     });
     const transfer = optStr(first.transferDate) ?? optStr(first.lastPricDate);
-    const at = transfer ? parseTaipeiLocal(transfer) : /^\d{8}/.test(externalId) ? parseTaipeiLocal(`${externalId.slice(0, 4)}-${externalId.slice(4, 6)}-${externalId.slice(6, 8)}`) : null;
+    const at = transfer
+      ? parseTaipeiLocal(transfer)
+      : /^\d{8}/.test(externalId)
+        ? parseTaipeiLocal(`${externalId.slice(0, 4)}-${externalId.slice(4, 6)}-${externalId.slice(6, 8)}`)
+        : null;
     if (!at) throw new InvalidOrderError('transferDate', `not a valid time: ${JSON.stringify(transfer)}`, externalId);
     const iso = at.toISOString();
     const phone = optStr(first.receiverMobile) ?? optStr(first.receiverTel);
@@ -265,8 +344,23 @@ export class MomoAdapter implements PlatformAdapter {
         // momo hands the supplier paid orders only.
         paidAt: iso,
         currency: 'TWD',
-        buyer: { id: optStr(first.custId), name: optStr(first.custName) ?? optStr(first.cust_name_mask), email: null, phone: null },
-        recipient: { name: optStr(first.receiver) ?? optStr(first.receiver_mask), phone, address1: optStr(first.newReceiverAddr) ?? optStr(first.receiverAddr), address2: null, district: null, city: null, state: null, postalCode: optStr(first.postNo), country: 'TW' },
+        buyer: {
+          id: optStr(first.custId),
+          name: optStr(first.custName) ?? optStr(first.cust_name_mask),
+          email: null,
+          phone: null,
+        },
+        recipient: {
+          name: optStr(first.receiver) ?? optStr(first.receiver_mask),
+          phone,
+          address1: optStr(first.newReceiverAddr) ?? optStr(first.receiverAddr),
+          address2: null,
+          district: null,
+          city: null,
+          state: null,
+          postalCode: optStr(first.postNo),
+          country: 'TW',
+        },
         lines,
         shippingFee: '0.00',
         orderDiscount: '0.00',
@@ -305,18 +399,29 @@ export class MomoAdapter implements PlatformAdapter {
    * it is this shipment's own earlier confirmation, made before a crash.
    */
   async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
-    if (!s.trackingNumber) throw new PermanentError(`momo needs a tracking number (slipNo) for order ${s.orderExternalId}`, { platform: P });
+    if (!s.trackingNumber)
+      throw new PermanentError(`momo needs a tracking number (slipNo) for order ${s.orderExternalId}`, { platform: P });
     const rowNos = s.lineIds ?? rowsOf(s.orderRaw);
-    if (rowNos.length === 0) throw new PermanentError(`momo order ${s.orderExternalId} has no rows to confirm`, { platform: P });
+    if (rowNos.length === 0)
+      throw new PermanentError(`momo order ${s.orderExternalId} has no rows to confirm`, { platform: P });
     const body = await this.call(store, 'unsendCompanyConfirm', {
-      sendInfoList: rowNos.map((completeOrderNo) => ({ completeOrderNo, remark5VStr: '已配送', delyGbStr: s.carrier, slipNo: s.trackingNumber, msgNote: '' })),
+      sendInfoList: rowNos.map((completeOrderNo) => ({
+        completeOrderNo,
+        remark5VStr: '已配送',
+        delyGbStr: s.carrier,
+        slipNo: s.trackingNumber,
+        msgNote: '',
+      })),
     });
     const result = obj(body.resultInfo, 'resultInfo');
     const failed = (Array.isArray(result.confirmFailList) ? result.confirmFailList : []).filter(isObj);
     // A row already confirmed earlier (a retried push) is done, not refused.
     const refused = failed.filter((f) => !/已出貨/.test(String(f.msg ?? '')));
     if (refused.length) {
-      throw new PermanentError(`momo refused ${refused.length} of ${rowNos.length} rows: ${refused.map((f) => `${f.completeOrderNo}: ${f.msg}`).join('; ')}`, { platform: P });
+      throw new PermanentError(
+        `momo refused ${refused.length} of ${rowNos.length} rows: ${refused.map((f) => `${f.completeOrderNo}: ${f.msg}`).join('; ')}`,
+        { platform: P },
+      );
     }
     return { outcome: 'pushed', trackingNumber: s.trackingNumber };
   }
@@ -334,5 +439,12 @@ export class MomoAdapter implements PlatformAdapter {
 /** Every row (completeOrderNo) the OMS has seen of an order: the current stage's and the unsend details. */
 function rowsOf(orderRaw: unknown): string[] {
   const raw = isObj(orderRaw) ? orderRaw : {};
-  return [...new Set([...(Array.isArray(raw.details) ? raw.details : []), ...(Array.isArray(raw.rows) ? raw.rows : [])].filter(isObj).map((r) => String(r.completeOrderNo ?? '')).filter(Boolean))];
+  return [
+    ...new Set(
+      [...(Array.isArray(raw.details) ? raw.details : []), ...(Array.isArray(raw.rows) ? raw.rows : [])]
+        .filter(isObj)
+        .map((r) => String(r.completeOrderNo ?? ''))
+        .filter(Boolean),
+    ),
+  ];
 }

@@ -8,12 +8,20 @@ export function isObj(v: unknown): v is Obj {
 }
 
 export function obj(v: unknown, field: string): Obj {
-  if (!isObj(v)) throw new InvalidOrderError(field, v === undefined || v === null ? 'is missing' : `must be an object, got ${JSON.stringify(v).slice(0, 60)}`);
+  if (!isObj(v))
+    throw new InvalidOrderError(
+      field,
+      v === undefined || v === null ? 'is missing' : `must be an object, got ${JSON.stringify(v).slice(0, 60)}`,
+    );
   return v;
 }
 
 export function arr(v: unknown, field: string): unknown[] {
-  if (!Array.isArray(v)) throw new InvalidOrderError(field, v === undefined || v === null ? 'is missing' : `must be a list, got ${JSON.stringify(v).slice(0, 60)}`);
+  if (!Array.isArray(v))
+    throw new InvalidOrderError(
+      field,
+      v === undefined || v === null ? 'is missing' : `must be a list, got ${JSON.stringify(v).slice(0, 60)}`,
+    );
   return v;
 }
 
@@ -36,7 +44,10 @@ export function reqStr(v: unknown, field: string): string {
 export function amount(v: unknown, field: string): Money {
   if (typeof v === 'number' && Number.isFinite(v)) return money(v);
   if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return money(Number(v.trim()));
-  throw new InvalidOrderError(field, v === undefined || v === null ? 'is missing' : `not an amount: ${JSON.stringify(v)}`);
+  throw new InvalidOrderError(
+    field,
+    v === undefined || v === null ? 'is missing' : `not an amount: ${JSON.stringify(v)}`,
+  );
 }
 
 export function optAmount(v: unknown, field: string, fallback: Money = '0.00'): Money {
@@ -45,13 +56,15 @@ export function optAmount(v: unknown, field: string, fallback: Money = '0.00'): 
 
 export function quantity(v: unknown, field: string): number {
   const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new InvalidOrderError(field, `must be a whole number above 0, got ${JSON.stringify(v)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
+    throw new InvalidOrderError(field, `must be a whole number above 0, got ${JSON.stringify(v)}`);
   return n;
 }
 
 /** Unix seconds to an ISO instant; null for 0/absent when allowed. */
 export function unixSeconds(v: unknown, field: string): string {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new InvalidOrderError(field, `must be a unix time in seconds, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    throw new InvalidOrderError(field, `must be a unix time in seconds, got ${JSON.stringify(v)}`);
   return new Date(v * 1000).toISOString();
 }
 
@@ -60,6 +73,10 @@ export function optUnixSeconds(v: unknown, field: string): string | null {
 }
 
 export function dateOrThrow(d: Date | null, raw: unknown, field: string): string {
-  if (!d) throw new InvalidOrderError(field, raw === undefined || raw === null ? 'is missing' : `not a valid time: ${JSON.stringify(raw)}`);
+  if (!d)
+    throw new InvalidOrderError(
+      field,
+      raw === undefined || raw === null ? 'is missing' : `not a valid time: ${JSON.stringify(raw)}`,
+    );
   return d.toISOString();
 }

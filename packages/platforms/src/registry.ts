@@ -18,11 +18,20 @@ export function getAdapter(kind: Platform, opts: { timeoutMs?: number } = {}): P
   let a = cache.get(key);
   if (!a) {
     switch (kind) {
-      case 'shopee': a = new ShopeeAdapter({ timeoutMs }); break;
-      case 'cyberbiz': a = new CyberbizAdapter({ timeoutMs }); break;
-      case 'shopline': a = new ShoplineAdapter({ timeoutMs }); break;
-      case 'momo': a = new MomoAdapter({ timeoutMs }); break;
-      default: throw new Error(`no adapter for platform "${String(kind)}"`);
+      case 'shopee':
+        a = new ShopeeAdapter({ timeoutMs });
+        break;
+      case 'cyberbiz':
+        a = new CyberbizAdapter({ timeoutMs });
+        break;
+      case 'shopline':
+        a = new ShoplineAdapter({ timeoutMs });
+        break;
+      case 'momo':
+        a = new MomoAdapter({ timeoutMs });
+        break;
+      default:
+        throw new Error(`no adapter for platform "${String(kind)}"`);
     }
     cache.set(key, a);
   }

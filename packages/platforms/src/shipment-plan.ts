@@ -17,12 +17,19 @@ function strangers(items: ShipmentItem[]): string[] {
  * Platforms with one tracking number per order (SHOPLINE's order delivery; a Shopee order of one package):
  * the first shipment is pushed, every later one is recorded and not pushed.
  */
-export function planOnePerOrder(shipments: ShipmentOfOrder[], what: string, packageNumber: string | null = null): ShipmentPlan[] {
+export function planOnePerOrder(
+  shipments: ShipmentOfOrder[],
+  what: string,
+  packageNumber: string | null = null,
+): ShipmentPlan[] {
   const first = shipments[0];
   return shipments.map((s, i) =>
     i === 0
       ? { action: 'push', packageNumber, lineIds: null }
-      : { action: 'not_pushed', reason: `${what}: it went with the order's first iDempiere shipment ${first!.label}; this later part shipment ${s.label} is recorded here only` },
+      : {
+          action: 'not_pushed',
+          reason: `${what}: it went with the order's first iDempiere shipment ${first!.label}; this later part shipment ${s.label} is recorded here only`,
+        },
   );
 }
 
@@ -35,16 +42,25 @@ export function planOnePerOrder(shipments: ShipmentOfOrder[], what: string, pack
 export function planByLines(orderLineIds: string[], shipments: ShipmentOfOrder[], platform: string): ShipmentPlan[] {
   const takenBy = new Map<string, string>();
   return shipments.map((s) => {
-    const carried = s.items === null ? orderLineIds : [...new Set(s.items.map((i) => i.lineId).filter((id): id is string => id !== null))];
+    const carried =
+      s.items === null
+        ? orderLineIds
+        : [...new Set(s.items.map((i) => i.lineId).filter((id): id is string => id !== null))];
     if (s.items !== null && carried.length === 0) {
       const names = strangers(s.items);
-      return { action: 'block', reason: `iDempiere shipment ${s.label} carries no product of the ${platform} order${names.length ? ` (it carries ${list(names)})` : ''}: check the shipment's lines in iDempiere, then retry` };
+      return {
+        action: 'block',
+        reason: `iDempiere shipment ${s.label} carries no product of the ${platform} order${names.length ? ` (it carries ${list(names)})` : ''}: check the shipment's lines in iDempiere, then retry`,
+      };
     }
     const mine = carried.filter((id) => !takenBy.has(id));
     for (const id of mine) takenBy.set(id, s.label);
     if (mine.length === 0) {
       const earlier = [...new Set(carried.map((id) => takenBy.get(id)!))];
-      return { action: 'not_pushed', reason: `${platform} confirms each order line once: every line iDempiere shipment ${s.label} carries went with earlier shipment ${earlier.join(', ')}; recorded here only` };
+      return {
+        action: 'not_pushed',
+        reason: `${platform} confirms each order line once: every line iDempiere shipment ${s.label} carries went with earlier shipment ${earlier.join(', ')}; recorded here only`,
+      };
     }
     return { action: 'push', packageNumber: null, lineIds: mine };
   });
@@ -64,15 +80,31 @@ export interface PlatformPackage {
  * must ship each package as its own M_InOut. A shipment that fits only a package already taken is the rest
  * of that package: recorded, not pushed (Shopee takes one tracking number per package).
  */
-export function planPackages(packages: PlatformPackage[], shipments: ShipmentOfOrder[], orderLabel: string): ShipmentPlan[] {
+export function planPackages(
+  packages: PlatformPackage[],
+  shipments: ShipmentOfOrder[],
+  orderLabel: string,
+): ShipmentPlan[] {
   const takenBy = new Map<string, string>();
   const describe = (p: PlatformPackage) => `${p.packageNumber} (lines ${p.lineIds.join(', ')})`;
   return shipments.map((s) => {
-    if (s.items === null) return { action: 'block', reason: `${orderLabel} is split into ${packages.length} packages and iDempiere shipment ${s.label} has no item list to tell which one it is: retry the shipment` };
+    if (s.items === null)
+      return {
+        action: 'block',
+        reason: `${orderLabel} is split into ${packages.length} packages and iDempiere shipment ${s.label} has no item list to tell which one it is: retry the shipment`,
+      };
     const names = strangers(s.items);
-    if (names.length) return { action: 'block', reason: `iDempiere shipment ${s.label} carries ${list(names)}, on no line of ${orderLabel}: check the shipment's lines in iDempiere, then retry` };
+    if (names.length)
+      return {
+        action: 'block',
+        reason: `iDempiere shipment ${s.label} carries ${list(names)}, on no line of ${orderLabel}: check the shipment's lines in iDempiere, then retry`,
+      };
     const carried = [...new Set(s.items.map((i) => i.lineId!))];
-    if (carried.length === 0) return { action: 'block', reason: `iDempiere shipment ${s.label} carries no product, so it matches no package of ${orderLabel}: check its lines in iDempiere, then retry` };
+    if (carried.length === 0)
+      return {
+        action: 'block',
+        reason: `iDempiere shipment ${s.label} carries no product, so it matches no package of ${orderLabel}: check its lines in iDempiere, then retry`,
+      };
     const fits = packages.filter((p) => carried.every((id) => p.lineIds.includes(id)));
     if (fits.length === 0) {
       const spread = packages.filter((p) => carried.some((id) => p.lineIds.includes(id)));
@@ -86,7 +118,10 @@ export function planPackages(packages: PlatformPackage[], shipments: ShipmentOfO
     const pick = exact ?? free[0];
     if (!pick) {
       const p = fits[0]!;
-      return { action: 'not_pushed', reason: `Shopee takes one tracking number per package: package ${p.packageNumber} went with iDempiere shipment ${takenBy.get(p.packageNumber)}; this later part shipment ${s.label} is recorded here only` };
+      return {
+        action: 'not_pushed',
+        reason: `Shopee takes one tracking number per package: package ${p.packageNumber} went with iDempiere shipment ${takenBy.get(p.packageNumber)}; this later part shipment ${s.label} is recorded here only`,
+      };
     }
     takenBy.set(pick.packageNumber, s.label);
     return { action: 'push', packageNumber: pick.packageNumber, lineIds: null };

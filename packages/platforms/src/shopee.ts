@@ -3,20 +3,73 @@
 // so `error` is checked on every answer.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
-import { add, InvalidOrderError, parseCanonicalOrder, sub, times, type CanonicalOrder, type OrderStatus } from '@oms/core';
-import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentOfOrder, ShipmentPlan, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent, WebhookRequest } from './adapter';
+import {
+  add,
+  InvalidOrderError,
+  parseCanonicalOrder,
+  sub,
+  times,
+  type CanonicalOrder,
+  type OrderStatus,
+} from '@oms/core';
+import type {
+  FetchedOrder,
+  OrderPage,
+  PlatformAdapter,
+  PushResult,
+  ShipmentOfOrder,
+  ShipmentPlan,
+  ShipmentToPush,
+  StoreAccess,
+  TimeWindow,
+  TokenSet,
+  WebhookEvent,
+  WebhookRequest,
+} from './adapter';
 import { planOnePerOrder, planPackages, type PlatformPackage } from './shipment-plan';
-import { AuthError, NotReadyError, PermanentError, RateLimitedError, ReauthorizeError, TransientError, WebhookRejectedError } from './errors';
+import {
+  AuthError,
+  NotReadyError,
+  PermanentError,
+  RateLimitedError,
+  ReauthorizeError,
+  TransientError,
+  WebhookRejectedError,
+} from './errors';
 import { createHttp, jsonBody, retryAfterMs, send } from './http';
-import { amount, arr, isObj, obj, optStr, optUnixSeconds, quantity, reqStr, unixSeconds, type Obj } from './normalize-util';
+import {
+  amount,
+  arr,
+  isObj,
+  obj,
+  optStr,
+  optUnixSeconds,
+  quantity,
+  reqStr,
+  unixSeconds,
+  type Obj,
+} from './normalize-util';
 
 const P = 'shopee';
 const DAY = 86_400_000;
 const DETAIL_BATCH = 50;
 const PAGE_SIZE = 100;
 export const SHOPEE_DETAIL_FIELDS = [
-  'buyer_user_id', 'buyer_username', 'estimated_shipping_fee', 'recipient_address', 'actual_shipping_fee', 'note', 'item_list',
-  'pay_time', 'cancel_by', 'cancel_reason', 'buyer_cancel_reason', 'package_list', 'shipping_carrier', 'payment_method', 'total_amount',
+  'buyer_user_id',
+  'buyer_username',
+  'estimated_shipping_fee',
+  'recipient_address',
+  'actual_shipping_fee',
+  'note',
+  'item_list',
+  'pay_time',
+  'cancel_by',
+  'cancel_reason',
+  'buyer_cancel_reason',
+  'package_list',
+  'shipping_carrier',
+  'payment_method',
+  'total_amount',
 ].join(',');
 
 /** Lowercase hex HMAC-SHA256 with the partner key as UTF-8 bytes (not hex-decoded). */
@@ -25,7 +78,13 @@ export function shopeeSign(partnerKey: string, base: string): string {
 }
 
 /** The documented base strings: public = partner_id+path+timestamp; shop adds access_token+shop_id. */
-export function shopeeBaseString(partnerId: string, path: string, timestamp: number, accessToken?: string, shopId?: string): string {
+export function shopeeBaseString(
+  partnerId: string,
+  path: string,
+  timestamp: number,
+  accessToken?: string,
+  shopId?: string,
+): string {
   return `${partnerId}${path}${timestamp}${accessToken ?? ''}${shopId ?? ''}`;
 }
 
@@ -46,11 +105,22 @@ const STATUS: Record<string, OrderStatus> = {
   TO_RETURN: 'returned',
 };
 
-const REAUTH_ERRORS = new Set(['refresh_token_expired', 'error_shop_refresh_token', 'shop_access_expired', 'shop_no_linked']);
+const REAUTH_ERRORS = new Set([
+  'refresh_token_expired',
+  'error_shop_refresh_token',
+  'shop_access_expired',
+  'shop_no_linked',
+]);
 const TOKEN_ERRORS = new Set(['invalid_acceess_token', 'invalid_access_token']);
 
 /** Turns a non-empty envelope error into the error class the worker acts on, keeping Shopee's words. */
-export function classifyShopeeError(error: string, message: string, httpStatus: number, context: 'shop' | 'refresh' | 'public', retryMs?: number): Error {
+export function classifyShopeeError(
+  error: string,
+  message: string,
+  httpStatus: number,
+  context: 'shop' | 'refresh' | 'public',
+  retryMs?: number,
+): Error {
   const text = `${error}: ${message}`;
   const details = { platform: P, status: httpStatus, code: error };
   if (error === 'error_rate_limit') return new RateLimitedError(text, retryMs ?? 1_000, details);
@@ -62,9 +132,12 @@ export function classifyShopeeError(error: string, message: string, httpStatus: 
   }
   if (error === 'error_server' || httpStatus >= 500) return new TransientError(text, details);
   if (REAUTH_ERRORS.has(error)) return new ReauthorizeError(text, details);
-  if (context === 'refresh' && (error === 'error_auth' || error === 'error_param') && /refresh/i.test(message)) return new ReauthorizeError(text, details);
-  if (context === 'shop' && (TOKEN_ERRORS.has(error) || (error === 'error_auth' && /access_token/i.test(message)))) return new AuthError(text, details);
-  if (error === 'error_param' && /timestamp is expired/i.test(message)) return new TransientError(`${text} (is the clock right?)`, details);
+  if (context === 'refresh' && (error === 'error_auth' || error === 'error_param') && /refresh/i.test(message))
+    return new ReauthorizeError(text, details);
+  if (context === 'shop' && (TOKEN_ERRORS.has(error) || (error === 'error_auth' && /access_token/i.test(message))))
+    return new AuthError(text, details);
+  if (error === 'error_param' && /timestamp is expired/i.test(message))
+    return new TransientError(`${text} (is the clock right?)`, details);
   return new PermanentError(text, details);
 }
 
@@ -84,14 +157,25 @@ export function shopeeLineId(item: Obj, where: string): string {
 export function shopeePackages(raw: unknown): PlatformPackage[] {
   const o = isObj(raw) ? raw : {};
   const packages = Array.isArray(o.package_list) ? o.package_list.filter(isObj) : [];
-  return packages.map((p, i) => ({
-    packageNumber: String(p.package_number ?? ''),
-    lineIds: (Array.isArray(p.item_list) ? p.item_list.filter(isObj) : []).map((it, k) => shopeeLineId(it, `package_list[${i}].item_list[${k}]`)),
-  })).filter((p) => p.packageNumber);
+  return packages
+    .map((p, i) => ({
+      packageNumber: String(p.package_number ?? ''),
+      lineIds: (Array.isArray(p.item_list) ? p.item_list.filter(isObj) : []).map((it, k) =>
+        shopeeLineId(it, `package_list[${i}].item_list[${k}]`),
+      ),
+    }))
+    .filter((p) => p.packageNumber);
 }
 
 /** Logistics statuses of a package that mean it was arranged (or went further): ship_order must not run again. */
-const ARRANGED = new Set(['LOGISTICS_REQUEST_CREATED', 'LOGISTICS_PICKUP_DONE', 'LOGISTICS_DELIVERY_DONE', 'LOGISTICS_PICKUP_RETRY', 'LOGISTICS_DELIVERY_FAILED', 'LOGISTICS_LOST']);
+const ARRANGED = new Set([
+  'LOGISTICS_REQUEST_CREATED',
+  'LOGISTICS_PICKUP_DONE',
+  'LOGISTICS_DELIVERY_DONE',
+  'LOGISTICS_PICKUP_RETRY',
+  'LOGISTICS_DELIVERY_FAILED',
+  'LOGISTICS_LOST',
+]);
 
 export class ShopeeAdapter implements PlatformAdapter {
   readonly kind = 'shopee' as const;
@@ -111,11 +195,18 @@ export class ShopeeAdapter implements PlatformAdapter {
   private app(store: StoreAccess): { partnerId: string; partnerKey: string } {
     const partnerId = store.platform.appId;
     const partnerKey = store.platform.appSecret;
-    if (!partnerId || !partnerKey) throw new PermanentError('shopee platform has no partner_id or partner_key', { platform: P });
+    if (!partnerId || !partnerKey)
+      throw new PermanentError('shopee platform has no partner_id or partner_key', { platform: P });
     return { partnerId, partnerKey };
   }
 
-  private signedUrl(store: StoreAccess, path: string, kind: 'public' | 'shop', extra: Record<string, string> = {}, host?: string): string {
+  private signedUrl(
+    store: StoreAccess,
+    path: string,
+    kind: 'public' | 'shop',
+    extra: Record<string, string> = {},
+    host?: string,
+  ): string {
     const { partnerId, partnerKey } = this.app(store);
     const ts = Math.floor(Date.now() / 1000);
     const params = new URLSearchParams({ partner_id: partnerId, timestamp: String(ts) });
@@ -124,7 +215,10 @@ export class ShopeeAdapter implements PlatformAdapter {
       if (!token) throw new AuthError('shopee channel has no access token', { platform: P });
       params.set('access_token', token);
       params.set('shop_id', store.channel.externalShopId);
-      params.set('sign', shopeeSign(partnerKey, shopeeBaseString(partnerId, path, ts, token, store.channel.externalShopId)));
+      params.set(
+        'sign',
+        shopeeSign(partnerKey, shopeeBaseString(partnerId, path, ts, token, store.channel.externalShopId)),
+      );
     } else {
       params.set('sign', shopeeSign(partnerKey, shopeeBaseString(partnerId, path, ts)));
     }
@@ -133,16 +227,46 @@ export class ShopeeAdapter implements PlatformAdapter {
   }
 
   /** One call; returns the whole envelope when `error` is empty. */
-  private async call(store: StoreAccess, method: 'GET' | 'POST', path: string, kind: 'public' | 'shop', query: Record<string, string> = {}, body?: unknown, context: 'shop' | 'refresh' | 'public' = kind): Promise<Obj> {
+  private async call(
+    store: StoreAccess,
+    method: 'GET' | 'POST',
+    path: string,
+    kind: 'public' | 'shop',
+    query: Record<string, string> = {},
+    body?: unknown,
+    context: 'shop' | 'refresh' | 'public' = kind,
+  ): Promise<Obj> {
     const url = this.signedUrl(store, path, kind, query);
-    const res = await send(this.http, P, { method, url, data: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json', Accept: 'application/json' } });
+    const res = await send(this.http, P, {
+      method,
+      url,
+      data: body === undefined ? undefined : JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    });
     const parsed = jsonBody(res, P);
     if (!isObj(parsed)) {
-      if (res.status >= 500 || res.status === 429) throw res.status === 429 ? new RateLimitedError(`shopee ${res.status}`, retryAfterMs(res), { platform: P, status: 429 }) : new TransientError(`shopee answered ${res.status} without an envelope`, { platform: P, status: res.status });
-      throw new PermanentError(`shopee answered ${res.status} without an envelope`, { platform: P, status: res.status });
+      if (res.status >= 500 || res.status === 429)
+        throw res.status === 429
+          ? new RateLimitedError(`shopee ${res.status}`, retryAfterMs(res), { platform: P, status: 429 })
+          : new TransientError(`shopee answered ${res.status} without an envelope`, {
+              platform: P,
+              status: res.status,
+            });
+      throw new PermanentError(`shopee answered ${res.status} without an envelope`, {
+        platform: P,
+        status: res.status,
+      });
     }
-    if (!isEmptyError(parsed.error)) throw classifyShopeeError(String(parsed.error), String(parsed.message ?? ''), res.status, context, retryAfterMs(res));
-    if (res.status >= 500) throw new TransientError(`shopee answered ${res.status}`, { platform: P, status: res.status });
+    if (!isEmptyError(parsed.error))
+      throw classifyShopeeError(
+        String(parsed.error),
+        String(parsed.message ?? ''),
+        res.status,
+        context,
+        retryAfterMs(res),
+      );
+    if (res.status >= 500)
+      throw new TransientError(`shopee answered ${res.status}`, { platform: P, status: res.status });
     return parsed;
   }
 
@@ -162,7 +286,8 @@ export class ShopeeAdapter implements PlatformAdapter {
         const r = isObj(env.response) ? env.response : {};
         const sns = (Array.isArray(r.order_list) ? r.order_list : []).map((o) => String((o as Obj).order_sn));
         const orders: FetchedOrder[] = [];
-        for (let i = 0; i < sns.length; i += DETAIL_BATCH) orders.push(...(await this.details(store, sns.slice(i, i + DETAIL_BATCH))));
+        for (let i = 0; i < sns.length; i += DETAIL_BATCH)
+          orders.push(...(await this.details(store, sns.slice(i, i + DETAIL_BATCH))));
         yield { orders };
         const next = typeof r.next_cursor === 'string' ? r.next_cursor : '';
         if (!r.more || !next || next === cursor) break;
@@ -173,7 +298,10 @@ export class ShopeeAdapter implements PlatformAdapter {
 
   private async details(store: StoreAccess, sns: string[]): Promise<FetchedOrder[]> {
     if (sns.length === 0) return [];
-    const env = await this.call(store, 'GET', '/api/v2/order/get_order_detail', 'shop', { order_sn_list: sns.join(','), response_optional_fields: SHOPEE_DETAIL_FIELDS });
+    const env = await this.call(store, 'GET', '/api/v2/order/get_order_detail', 'shop', {
+      order_sn_list: sns.join(','),
+      response_optional_fields: SHOPEE_DETAIL_FIELDS,
+    });
     const list = isObj(env.response) && Array.isArray(env.response.order_list) ? env.response.order_list : [];
     return list.filter(isObj).map((o) => ({ externalId: String(o.order_sn), raw: o }));
   }
@@ -201,17 +329,22 @@ export class ShopeeAdapter implements PlatformAdapter {
       const unitPrice = amount(item.model_original_price, f('model_original_price'));
       const discounted = amount(item.model_discounted_price, f('model_discounted_price'));
       // model_discounted_price is 0 for bundle-deal items (the real price is in the escrow detail): no line discount then.
-      const perUnitDiscount = discounted === '0.00' || Number(discounted) > Number(unitPrice) ? '0.00' : sub(unitPrice, discounted);
+      const perUnitDiscount =
+        discounted === '0.00' || Number(discounted) > Number(unitPrice) ? '0.00' : sub(unitPrice, discounted);
       return {
         lineId: shopeeLineId(item, `item_list[${i}]`),
         sku: optStr(item.model_sku) ?? optStr(item.item_sku),
-        name: [optStr(item.item_name), optStr(item.model_name)].filter(Boolean).join(' ') || (optStr(item.item_name) ?? ''),
+        name:
+          [optStr(item.item_name), optStr(item.model_name)].filter(Boolean).join(' ') || (optStr(item.item_name) ?? ''),
         quantity: qty,
         unitPrice,
         discount: times(perUnitDiscount, qty),
       };
     });
-    const shippingFee = o.estimated_shipping_fee !== undefined && o.estimated_shipping_fee !== null ? amount(o.estimated_shipping_fee, 'estimated_shipping_fee') : '0.00';
+    const shippingFee =
+      o.estimated_shipping_fee !== undefined && o.estimated_shipping_fee !== null
+        ? amount(o.estimated_shipping_fee, 'estimated_shipping_fee')
+        : '0.00';
     const computed = add(...lines.map((l) => sub(times(l.unitPrice, l.quantity), l.discount)), shippingFee);
     const ra = isObj(o.recipient_address) ? o.recipient_address : null;
     const paymentMethod = optStr(o.payment_method);
@@ -228,14 +361,25 @@ export class ShopeeAdapter implements PlatformAdapter {
         currency: reqStr(o.currency, 'currency'),
         buyer: { id: optStr(o.buyer_user_id), name: optStr(o.buyer_username), email: null, phone: null },
         recipient: ra
-          ? { name: optStr(ra.name), phone: optStr(ra.phone), address1: optStr(ra.full_address), address2: optStr(ra.town), district: optStr(ra.district), city: optStr(ra.city), state: optStr(ra.state), postalCode: optStr(ra.zipcode), country: optStr(ra.region) }
+          ? {
+              name: optStr(ra.name),
+              phone: optStr(ra.phone),
+              address1: optStr(ra.full_address),
+              address2: optStr(ra.town),
+              district: optStr(ra.district),
+              city: optStr(ra.city),
+              state: optStr(ra.state),
+              postalCode: optStr(ra.zipcode),
+              country: optStr(ra.region),
+            }
           : null,
         lines,
         shippingFee,
         // Seller vouchers are not in the order detail (payment.get_escrow_detail has them).
         orderDiscount: '0.00',
         // total_amount exists only once paid; before that the order's own sum stands in.
-        total: o.total_amount !== undefined && o.total_amount !== null ? amount(o.total_amount, 'total_amount') : computed,
+        total:
+          o.total_amount !== undefined && o.total_amount !== null ? amount(o.total_amount, 'total_amount') : computed,
         paymentMethod,
         cod: o.cod === true,
         note: optStr(o.message_to_seller) ?? optStr(o.note),
@@ -246,8 +390,21 @@ export class ShopeeAdapter implements PlatformAdapter {
 
   async refreshToken(store: StoreAccess): Promise<TokenSet> {
     const { partnerId } = this.app(store);
-    if (!store.channel.refreshToken) throw new ReauthorizeError('shopee channel has no refresh token: connect the shop again', { platform: P });
-    const env = await this.call(store, 'POST', '/api/v2/auth/access_token/get', 'public', {}, { refresh_token: store.channel.refreshToken, partner_id: Number(partnerId), shop_id: Number(store.channel.externalShopId) }, 'refresh');
+    if (!store.channel.refreshToken)
+      throw new ReauthorizeError('shopee channel has no refresh token: connect the shop again', { platform: P });
+    const env = await this.call(
+      store,
+      'POST',
+      '/api/v2/auth/access_token/get',
+      'public',
+      {},
+      {
+        refresh_token: store.channel.refreshToken,
+        partner_id: Number(partnerId),
+        shop_id: Number(store.channel.externalShopId),
+      },
+      'refresh',
+    );
     return this.tokens(env, store.channel.externalShopId);
   }
 
@@ -271,14 +428,33 @@ export class ShopeeAdapter implements PlatformAdapter {
     // Shopee carries no state parameter: it rides in the redirect URL, which Shopee calls back unchanged.
     const redirect = new URL(redirectUri);
     redirect.searchParams.set('state', state);
-    return this.signedUrl(store, '/api/v2/shop/auth_partner', 'public', { redirect: redirect.toString() }, store.platform.authHost ?? undefined);
+    return this.signedUrl(
+      store,
+      '/api/v2/shop/auth_partner',
+      'public',
+      { redirect: redirect.toString() },
+      store.platform.authHost ?? undefined,
+    );
   }
 
-  async exchangeCode(store: StoreAccess, params: { code: string; redirectUri: string; query: Record<string, string> }): Promise<TokenSet> {
+  async exchangeCode(
+    store: StoreAccess,
+    params: { code: string; redirectUri: string; query: Record<string, string> },
+  ): Promise<TokenSet> {
     const { partnerId } = this.app(store);
     const shopId = params.query.shop_id;
-    if (!shopId || !/^\d+$/.test(shopId)) throw new PermanentError('shopee callback has no shop_id (main-account authorization is not supported)', { platform: P });
-    const env = await this.call(store, 'POST', '/api/v2/auth/token/get', 'public', {}, { code: params.code, partner_id: Number(partnerId), shop_id: Number(shopId) });
+    if (!shopId || !/^\d+$/.test(shopId))
+      throw new PermanentError('shopee callback has no shop_id (main-account authorization is not supported)', {
+        platform: P,
+      });
+    const env = await this.call(
+      store,
+      'POST',
+      '/api/v2/auth/token/get',
+      'public',
+      {},
+      { code: params.code, partner_id: Number(partnerId), shop_id: Number(shopId) },
+    );
     return this.tokens(env, shopId);
   }
 
@@ -291,7 +467,11 @@ export class ShopeeAdapter implements PlatformAdapter {
     const packages = shopeePackages(orderRaw);
     const sn = isObj(orderRaw) ? String(orderRaw.order_sn ?? '') : '';
     if (packages.length > 1) return planPackages(packages, shipments, `Shopee order ${sn}`);
-    return planOnePerOrder(shipments, `Shopee takes one tracking number per package and order ${sn} is one package`, packages[0]?.packageNumber ?? null);
+    return planOnePerOrder(
+      shipments,
+      `Shopee takes one tracking number per package and order ${sn} is one package`,
+      packages[0]?.packageNumber ?? null,
+    );
   }
 
   /** The seller may split an order after the OMS imported it: plan with the current package_list. */
@@ -304,34 +484,51 @@ export class ShopeeAdapter implements PlatformAdapter {
     const raw = isObj(s.orderRaw) ? s.orderRaw : {};
     const packages = Array.isArray(raw.package_list) ? raw.package_list.filter(isObj) : [];
     let packageNumber = s.packageNumber;
-    if (!packageNumber && packages.length > 1) throw new PermanentError(`order ${s.orderExternalId} is split into ${packages.length} packages: the shipment must name its package_number`, { platform: P });
+    if (!packageNumber && packages.length > 1)
+      throw new PermanentError(
+        `order ${s.orderExternalId} is split into ${packages.length} packages: the shipment must name its package_number`,
+        { platform: P },
+      );
     if (!packageNumber && packages.length === 1) packageNumber = optStr(packages[0]!.package_number);
     const pkg: Record<string, string> = packageNumber ? { package_number: packageNumber } : {};
 
     let params: Obj;
     try {
-      const env = await this.call(store, 'GET', '/api/v2/logistics/get_shipping_parameter', 'shop', { order_sn: s.orderExternalId, ...pkg });
+      const env = await this.call(store, 'GET', '/api/v2/logistics/get_shipping_parameter', 'shop', {
+        order_sn: s.orderExternalId,
+        ...pkg,
+      });
       params = isObj(env.response) ? env.response : {};
     } catch (err) {
-      if (err instanceof PermanentError && /ready to be shipped|being allocated/i.test(err.message)) return this.alreadyOrNotReady(store, s, packageNumber, err.message);
+      if (err instanceof PermanentError && /ready to be shipped|being allocated/i.test(err.message))
+        return this.alreadyOrNotReady(store, s, packageNumber, err.message);
       throw err;
     }
     const needed = isObj(params.info_needed) ? params.info_needed : {};
     const body: Obj = { order_sn: s.orderExternalId, ...pkg };
     let platformAssigns = true;
     if (Array.isArray(needed.non_integrated)) {
-      if (!s.trackingNumber) throw new PermanentError(`order ${s.orderExternalId} ships non-integrated: a tracking number is required`, { platform: P });
+      if (!s.trackingNumber)
+        throw new PermanentError(`order ${s.orderExternalId} ships non-integrated: a tracking number is required`, {
+          platform: P,
+        });
       body.non_integrated = { tracking_number: s.trackingNumber };
       platformAssigns = false;
     } else if (Array.isArray(needed.pickup)) {
       const pickup = isObj(params.pickup) ? params.pickup : {};
       const addresses = (Array.isArray(pickup.address_list) ? pickup.address_list : []).filter(isObj);
-      const address = addresses.find((a) => Array.isArray(a.address_flag) && a.address_flag.includes('pickup_address')) ?? addresses.find((a) => Array.isArray(a.address_flag) && a.address_flag.includes('default_address')) ?? addresses[0];
-      const slot = address && Array.isArray(address.time_slot_list) ? address.time_slot_list.filter(isObj)[0] : undefined;
-      if (!address) throw new PermanentError(`order ${s.orderExternalId}: Shopee offers no pickup address`, { platform: P });
+      const address =
+        addresses.find((a) => Array.isArray(a.address_flag) && a.address_flag.includes('pickup_address')) ??
+        addresses.find((a) => Array.isArray(a.address_flag) && a.address_flag.includes('default_address')) ??
+        addresses[0];
+      const slot =
+        address && Array.isArray(address.time_slot_list) ? address.time_slot_list.filter(isObj)[0] : undefined;
+      if (!address)
+        throw new PermanentError(`order ${s.orderExternalId}: Shopee offers no pickup address`, { platform: P });
       const info: Obj = { address_id: address.address_id };
       if (needed.pickup.includes('pickup_time_id')) {
-        if (!slot) throw new NotReadyError(`order ${s.orderExternalId}: no pickup time slot offered yet`, { platform: P });
+        if (!slot)
+          throw new NotReadyError(`order ${s.orderExternalId}: no pickup time slot offered yet`, { platform: P });
         info.pickup_time_id = slot.pickup_time_id;
       }
       if (needed.pickup.includes('tracking_number') && s.trackingNumber) info.tracking_number = s.trackingNumber;
@@ -345,43 +542,73 @@ export class ShopeeAdapter implements PlatformAdapter {
       if (needed.dropoff.includes('tracking_no') && s.trackingNumber) info.tracking_number = s.trackingNumber;
       body.dropoff = info;
     } else {
-      throw new PermanentError(`order ${s.orderExternalId}: get_shipping_parameter names no shipping method (${JSON.stringify(needed)})`, { platform: P });
+      throw new PermanentError(
+        `order ${s.orderExternalId}: get_shipping_parameter names no shipping method (${JSON.stringify(needed)})`,
+        { platform: P },
+      );
     }
     try {
       await this.call(store, 'POST', '/api/v2/logistics/ship_order', 'shop', {}, body);
     } catch (err) {
-      if (err instanceof PermanentError && err.details.code === 'logistics.package_already_shipped') return this.alreadyOrNotReady(store, s, packageNumber, err.message);
-      if (err instanceof PermanentError && err.details.code === 'logistics.ship_order_not_ready_to_ship') throw new NotReadyError(err.message, err.details);
+      if (err instanceof PermanentError && err.details.code === 'logistics.package_already_shipped')
+        return this.alreadyOrNotReady(store, s, packageNumber, err.message);
+      if (err instanceof PermanentError && err.details.code === 'logistics.ship_order_not_ready_to_ship')
+        throw new NotReadyError(err.message, err.details);
       throw err;
     }
     if (!platformAssigns) return { outcome: 'pushed', trackingNumber: s.trackingNumber, packageNumber };
     const tracking = await this.readTracking(store, s.orderExternalId, packageNumber);
-    return tracking ? { outcome: 'pushed', trackingNumber: tracking, packageNumber } : { outcome: 'awaiting_tracking', packageNumber };
+    return tracking
+      ? { outcome: 'pushed', trackingNumber: tracking, packageNumber }
+      : { outcome: 'awaiting_tracking', packageNumber };
   }
 
   /** Shipping refused: either the order was already arranged (success when the number matches) or it is not ready yet. */
-  private async alreadyOrNotReady(store: StoreAccess, s: ShipmentToPush, packageNumber: string | null, why: string): Promise<PushResult> {
+  private async alreadyOrNotReady(
+    store: StoreAccess,
+    s: ShipmentToPush,
+    packageNumber: string | null,
+    why: string,
+  ): Promise<PushResult> {
     const current = await this.fetchOrder(store, s.orderExternalId);
     const status = current && isObj(current.raw) ? String(current.raw.order_status) : '';
     // A split order stays READY_TO_SHIP while some of its packages are not arranged [INF]: the package's own
     // logistics status says whether this one was.
-    const pkg = packageNumber && current && isObj(current.raw) && Array.isArray(current.raw.package_list)
-      ? current.raw.package_list.filter(isObj).find((p) => String(p.package_number) === packageNumber)
-      : undefined;
-    if (pkg && ARRANGED.has(String(pkg.logistics_status)) && !['CANCELLED', 'IN_CANCEL', 'TO_RETURN'].includes(status)) {
+    const pkg =
+      packageNumber && current && isObj(current.raw) && Array.isArray(current.raw.package_list)
+        ? current.raw.package_list.filter(isObj).find((p) => String(p.package_number) === packageNumber)
+        : undefined;
+    if (
+      pkg &&
+      ARRANGED.has(String(pkg.logistics_status)) &&
+      !['CANCELLED', 'IN_CANCEL', 'TO_RETURN'].includes(status)
+    ) {
       const tracking = await this.readTracking(store, s.orderExternalId, packageNumber).catch(() => null);
-      return tracking ? { outcome: 'pushed', trackingNumber: tracking, packageNumber } : { outcome: 'awaiting_tracking', packageNumber };
+      return tracking
+        ? { outcome: 'pushed', trackingNumber: tracking, packageNumber }
+        : { outcome: 'awaiting_tracking', packageNumber };
     }
-    if (['UNPAID', 'PENDING', 'INVOICE_PENDING', 'READY_TO_SHIP', 'RETRY_SHIP', ''].includes(status)) throw new NotReadyError(`shopee: ${why} (order ${status || 'not found'})`, { platform: P });
-    if (['CANCELLED', 'IN_CANCEL', 'TO_RETURN'].includes(status)) throw new PermanentError(`shopee: order ${s.orderExternalId} is ${status}: ${why}`, { platform: P });
+    if (['UNPAID', 'PENDING', 'INVOICE_PENDING', 'READY_TO_SHIP', 'RETRY_SHIP', ''].includes(status))
+      throw new NotReadyError(`shopee: ${why} (order ${status || 'not found'})`, { platform: P });
+    if (['CANCELLED', 'IN_CANCEL', 'TO_RETURN'].includes(status))
+      throw new PermanentError(`shopee: order ${s.orderExternalId} is ${status}: ${why}`, { platform: P });
     // Already arranged (by us before a crash, or in Seller Centre): Shopee's number is the one the buyer
     // sees — on integrated channels it is always the 3PL's, never ours — so it is what gets recorded.
     const tracking = await this.readTracking(store, s.orderExternalId, packageNumber).catch(() => null);
-    return tracking ? { outcome: 'pushed', trackingNumber: tracking, packageNumber } : { outcome: 'awaiting_tracking', packageNumber };
+    return tracking
+      ? { outcome: 'pushed', trackingNumber: tracking, packageNumber }
+      : { outcome: 'awaiting_tracking', packageNumber };
   }
 
-  async readTracking(store: StoreAccess, orderExternalId: string, packageNumber: string | null): Promise<string | null> {
-    const env = await this.call(store, 'GET', '/api/v2/logistics/get_tracking_number', 'shop', { order_sn: orderExternalId, ...(packageNumber ? { package_number: packageNumber } : {}) });
+  async readTracking(
+    store: StoreAccess,
+    orderExternalId: string,
+    packageNumber: string | null,
+  ): Promise<string | null> {
+    const env = await this.call(store, 'GET', '/api/v2/logistics/get_tracking_number', 'shop', {
+      order_sn: orderExternalId,
+      ...(packageNumber ? { package_number: packageNumber } : {}),
+    });
     return isObj(env.response) ? optStr(env.response.tracking_number) : null;
   }
 
@@ -389,9 +616,11 @@ export class ShopeeAdapter implements PlatformAdapter {
     const key = secret ?? store?.platform.appSecret;
     if (!key) throw new WebhookRejectedError('no partner key to verify the push with');
     const given = request.headers.authorization;
-    if (typeof given !== 'string' || !/^[0-9a-f]{64}$/i.test(given)) throw new WebhookRejectedError('missing or malformed Authorization header');
+    if (typeof given !== 'string' || !/^[0-9a-f]{64}$/i.test(given))
+      throw new WebhookRejectedError('missing or malformed Authorization header');
     const expected = createHmac('sha256', key).update(`${request.url}|`).update(request.rawBody).digest('hex');
-    if (!timingSafeEqual(Buffer.from(expected), Buffer.from(given.toLowerCase()))) throw new WebhookRejectedError('signature does not match');
+    if (!timingSafeEqual(Buffer.from(expected), Buffer.from(given.toLowerCase())))
+      throw new WebhookRejectedError('signature does not match');
     let body: Obj;
     try {
       body = obj(JSON.parse(request.rawBody.toString('utf8')), 'body');
@@ -399,7 +628,10 @@ export class ShopeeAdapter implements PlatformAdapter {
       throw new WebhookRejectedError('body is not a JSON object');
     }
     const data = isObj(body.data) ? body.data : {};
-    return { externalShopId: optStr(body.shop_id), topic: String(body.code ?? 'unknown'), orderExternalId: optStr(data.ordersn) ?? optStr(data.order_sn) };
+    return {
+      externalShopId: optStr(body.shop_id),
+      topic: String(body.code ?? 'unknown'),
+      orderExternalId: optStr(data.ordersn) ?? optStr(data.order_sn),
+    };
   }
 }
-

@@ -3,8 +3,29 @@
 // Tokens: merchant-issued (never expire, no refresh) or Developer Center OAuth (refresh on /oauth/token).
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { add, parseCanonicalOrder, sub, times, type CanonicalOrder, type OrderStatus } from '@oms/core';
-import type { FetchedOrder, OrderPage, PlatformAdapter, PushResult, ShipmentOfOrder, ShipmentPlan, ShipmentToPush, StoreAccess, TimeWindow, TokenSet, WebhookEvent, WebhookRequest } from './adapter';
-import { AuthError, NotReadyError, NotSupportedError, PermanentError, ReauthorizeError, TransientError, WebhookRejectedError } from './errors';
+import type {
+  FetchedOrder,
+  OrderPage,
+  PlatformAdapter,
+  PushResult,
+  ShipmentOfOrder,
+  ShipmentPlan,
+  ShipmentToPush,
+  StoreAccess,
+  TimeWindow,
+  TokenSet,
+  WebhookEvent,
+  WebhookRequest,
+} from './adapter';
+import {
+  AuthError,
+  NotReadyError,
+  NotSupportedError,
+  PermanentError,
+  ReauthorizeError,
+  TransientError,
+  WebhookRejectedError,
+} from './errors';
 import { classifyStatus, createHttp, jsonBody, Pacer, send } from './http';
 import { parseIsoWithZone, toUtcLocal } from './time';
 import { planOnePerOrder } from './shipment-plan';
@@ -24,7 +45,9 @@ function moneyObj(v: unknown, field: string, optional = false) {
 export function shoplineStatus(o: Obj, cod: boolean): OrderStatus {
   const status = String(o.status ?? '');
   const pay = isObj(o.order_payment) ? String(o.order_payment.status ?? '') : '';
-  const delivery = isObj(o.order_delivery) ? String(o.order_delivery.delivery_status ?? o.order_delivery.status ?? '') : '';
+  const delivery = isObj(o.order_delivery)
+    ? String(o.order_delivery.delivery_status ?? o.order_delivery.status ?? '')
+    : '';
   if (status === 'cancelled') return 'cancelled';
   if (delivery === 'returned' || delivery === 'returning' || pay === 'refunded') return 'returned';
   if (status === 'completed') return 'completed';
@@ -67,14 +90,25 @@ export class ShoplineAdapter implements PlatformAdapter {
     return typeof ua === 'string' && ua.trim() ? ua.trim() : DEFAULT_USER_AGENT;
   }
 
-  private async request(store: StoreAccess, method: 'GET' | 'PATCH', path: string, body?: unknown, params?: Record<string, string>): Promise<AxiosResponse> {
+  private async request(
+    store: StoreAccess,
+    method: 'GET' | 'PATCH',
+    path: string,
+    body?: unknown,
+    params?: Record<string, string>,
+  ): Promise<AxiosResponse> {
     if (!store.channel.accessToken) throw new AuthError('shopline channel has no access token', { platform: P });
     await this.pacer.wait(store.channel.accessToken);
     const res = await send(this.http, P, {
       method,
       url: `${store.platform.apiHost.replace(/\/$/, '')}${path}`,
       params,
-      headers: { Authorization: `Bearer ${store.channel.accessToken}`, Accept: 'application/json', 'User-Agent': this.userAgent(store), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        Authorization: `Bearer ${store.channel.accessToken}`,
+        Accept: 'application/json',
+        'User-Agent': this.userAgent(store),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       data: body === undefined ? undefined : JSON.stringify(body),
     });
     if (res.status < 300 || res.status === 404 || res.status === 410) return res;
@@ -84,10 +118,16 @@ export class ShoplineAdapter implements PlatformAdapter {
     } catch {
       /* the status says enough */
     }
-    const text = isObj(parsed) ? [optStr(parsed.code), optStr(parsed.error) ?? optStr(parsed.message)].filter(Boolean).join(': ') : `HTTP ${res.status}`;
+    const text = isObj(parsed)
+      ? [optStr(parsed.code), optStr(parsed.error) ?? optStr(parsed.message)].filter(Boolean).join(': ')
+      : `HTTP ${res.status}`;
     const common = classifyStatus(res, P, text);
     if (common) throw common;
-    const details = { platform: P, status: res.status, ...(isObj(parsed) && typeof parsed.code === 'string' ? { code: parsed.code } : {}) };
+    const details = {
+      platform: P,
+      status: res.status,
+      ...(isObj(parsed) && typeof parsed.code === 'string' ? { code: parsed.code } : {}),
+    };
     if (res.status === 401) {
       // A non-expiring merchant token that is refused cannot be refreshed: the merchant must issue a new one.
       if (!this.tokensExpire(store)) throw new ReauthorizeError(`shopline refused the API token: ${text}`, details);
@@ -98,9 +138,15 @@ export class ShoplineAdapter implements PlatformAdapter {
   }
 
   async *listOrders(store: StoreAccess, window: TimeWindow): AsyncIterable<OrderPage> {
-    const [after, before] = window.field === 'created' ? ['created_after', 'created_before'] : ['updated_after', 'updated_before'];
+    const [after, before] =
+      window.field === 'created' ? ['created_after', 'created_before'] : ['updated_after', 'updated_before'];
     for (let page = 1; ; page++) {
-      const res = await this.request(store, 'GET', '/v1/orders', undefined, { [after]: toUtcLocal(window.from), [before]: toUtcLocal(window.to), per_page: String(PER_PAGE), page: String(page) });
+      const res = await this.request(store, 'GET', '/v1/orders', undefined, {
+        [after]: toUtcLocal(window.from),
+        [before]: toUtcLocal(window.to),
+        per_page: String(PER_PAGE),
+        page: String(page),
+      });
       const body = obj(jsonBody(res, P), 'shopline order list');
       const items = Array.isArray(body.items) ? body.items.filter(isObj) : [];
       yield { orders: items.map((o) => ({ externalId: String(o.id), raw: o })) };
@@ -130,7 +176,10 @@ export class ShoplineAdapter implements PlatformAdapter {
       const f = (n: string) => `subtotal_items[${i}].${n}`;
       const qty = quantity(l.quantity, f('quantity'));
       const unitPrice = moneyObj(l.item_price ?? l.price, f('item_price'));
-      const lineTotal = l.total !== undefined && l.total !== null ? moneyObj(l.total, f('total')) : times(moneyObj(l.discounted_price ?? l.price, f('discounted_price')), qty);
+      const lineTotal =
+        l.total !== undefined && l.total !== null
+          ? moneyObj(l.total, f('total'))
+          : times(moneyObj(l.discounted_price ?? l.price, f('discounted_price')), qty);
       const discount = sub(times(unitPrice, qty), lineTotal);
       const names = isObj(l.title_translations) ? l.title_translations : {};
       return {
@@ -143,7 +192,9 @@ export class ShoplineAdapter implements PlatformAdapter {
       };
     });
     const addr = isObj(o.delivery_address) ? o.delivery_address : null;
-    const platformStatus = [o.status, payment.status, delivery.delivery_status ?? delivery.status].map((v) => String(v ?? '')).join('/');
+    const platformStatus = [o.status, payment.status, delivery.delivery_status ?? delivery.status]
+      .map((v) => String(v ?? ''))
+      .join('/');
     return parseCanonicalOrder(
       {
         platform: 'shopline',
@@ -151,17 +202,50 @@ export class ShoplineAdapter implements PlatformAdapter {
         externalNumber: optStr(o.order_number) ?? optStr(o.system_order_number) ?? externalId,
         status: shoplineStatus(o, cod),
         platformStatus,
-        createdAt: dateOrThrow(typeof o.created_at === 'string' ? parseIsoWithZone(o.created_at) : null, o.created_at, 'created_at'),
-        updatedAt: dateOrThrow(typeof o.updated_at === 'string' ? parseIsoWithZone(o.updated_at) : null, o.updated_at, 'updated_at'),
-        paidAt: payment.paid_at ? dateOrThrow(typeof payment.paid_at === 'string' ? parseIsoWithZone(payment.paid_at) : null, payment.paid_at, 'order_payment.paid_at') : null,
+        createdAt: dateOrThrow(
+          typeof o.created_at === 'string' ? parseIsoWithZone(o.created_at) : null,
+          o.created_at,
+          'created_at',
+        ),
+        updatedAt: dateOrThrow(
+          typeof o.updated_at === 'string' ? parseIsoWithZone(o.updated_at) : null,
+          o.updated_at,
+          'updated_at',
+        ),
+        paidAt: payment.paid_at
+          ? dateOrThrow(
+              typeof payment.paid_at === 'string' ? parseIsoWithZone(payment.paid_at) : null,
+              payment.paid_at,
+              'order_payment.paid_at',
+            )
+          : null,
         currency: optStr(o.currency_iso) ?? 'TWD',
-        buyer: { id: optStr(o.customer_id), name: optStr(o.customer_name), email: optStr(o.customer_email), phone: optStr(o.customer_phone) },
+        buyer: {
+          id: optStr(o.customer_id),
+          name: optStr(o.customer_name),
+          email: optStr(o.customer_email),
+          phone: optStr(o.customer_phone),
+        },
         recipient: addr
-          ? { name: optStr(addr.recipient_name), phone: optStr(addr.recipient_phone), address1: optStr(addr.address_1), address2: optStr(addr.address_2), district: optStr(addr.district), city: optStr(addr.city), state: optStr(addr.state), postalCode: optStr(addr.postcode), country: optStr(addr.country_code) }
+          ? {
+              name: optStr(addr.recipient_name),
+              phone: optStr(addr.recipient_phone),
+              address1: optStr(addr.address_1),
+              address2: optStr(addr.address_2),
+              district: optStr(addr.district),
+              city: optStr(addr.city),
+              state: optStr(addr.state),
+              postalCode: optStr(addr.postcode),
+              country: optStr(addr.country_code),
+            }
           : null,
         lines,
         shippingFee: moneyObj(delivery.total, 'order_delivery.total', true),
-        orderDiscount: add(moneyObj(o.order_discount, 'order_discount', true), moneyObj(o.user_credit, 'user_credit', true), moneyObj(o.order_points_to_cash, 'order_points_to_cash', true)),
+        orderDiscount: add(
+          moneyObj(o.order_discount, 'order_discount', true),
+          moneyObj(o.user_credit, 'user_credit', true),
+          moneyObj(o.order_points_to_cash, 'order_points_to_cash', true),
+        ),
         total: moneyObj(o.total, 'total'),
         paymentMethod,
         cod,
@@ -176,7 +260,8 @@ export class ShoplineAdapter implements PlatformAdapter {
   }
 
   private async token(store: StoreAccess, body: Obj, context: 'refresh' | 'code'): Promise<TokenSet> {
-    if (!store.platform.appId || !store.platform.appSecret) throw new PermanentError('shopline platform has no client_id/client_secret', { platform: P });
+    if (!store.platform.appId || !store.platform.appSecret)
+      throw new PermanentError('shopline platform has no client_id/client_secret', { platform: P });
     const res = await send(this.http, P, {
       method: 'POST',
       url: `${this.authBase(store)}/oauth/token`,
@@ -188,7 +273,8 @@ export class ShoplineAdapter implements PlatformAdapter {
       const text = isObj(parsed) ? `${parsed.error ?? ''}: ${parsed.error_description ?? ''}` : `HTTP ${res.status}`;
       const common = classifyStatus(res, P, text);
       if (common) throw common;
-      if (context === 'refresh' && isObj(parsed) && parsed.error === 'invalid_grant') throw new ReauthorizeError(`shopline refresh refused: ${text}`, { platform: P, status: res.status });
+      if (context === 'refresh' && isObj(parsed) && parsed.error === 'invalid_grant')
+        throw new ReauthorizeError(`shopline refresh refused: ${text}`, { platform: P, status: res.status });
       throw new PermanentError(`shopline token endpoint ${res.status}: ${text}`, { platform: P, status: res.status });
     }
     const t = obj(parsed, 'token answer');
@@ -208,20 +294,43 @@ export class ShoplineAdapter implements PlatformAdapter {
   }
 
   async refreshToken(store: StoreAccess): Promise<TokenSet> {
-    if (!this.tokensExpire(store)) throw new NotSupportedError('this shopline token is merchant-issued and does not expire', { platform: P });
+    if (!this.tokensExpire(store))
+      throw new NotSupportedError('this shopline token is merchant-issued and does not expire', { platform: P });
     const redirect = store.platform.settings.redirectUri;
-    return this.token(store, { grant_type: 'refresh_token', refresh_token: store.channel.refreshToken, ...(typeof redirect === 'string' ? { redirect_uri: redirect } : {}) }, 'refresh');
+    return this.token(
+      store,
+      {
+        grant_type: 'refresh_token',
+        refresh_token: store.channel.refreshToken,
+        ...(typeof redirect === 'string' ? { redirect_uri: redirect } : {}),
+      },
+      'refresh',
+    );
   }
 
   authorizeUrl(store: StoreAccess, state: string, redirectUri: string): string {
     const scope = typeof store.platform.settings.scope === 'string' ? store.platform.settings.scope : 'orders';
     const u = new URL(`${this.authBase(store)}/oauth/authorize`);
-    u.search = new URLSearchParams({ client_id: store.platform.appId ?? '', response_type: 'code', redirect_uri: redirectUri, scope, state, ...(store.channel.externalShopId ? { merchant_id: store.channel.externalShopId } : {}) }).toString();
+    u.search = new URLSearchParams({
+      client_id: store.platform.appId ?? '',
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope,
+      state,
+      ...(store.channel.externalShopId ? { merchant_id: store.channel.externalShopId } : {}),
+    }).toString();
     return u.toString();
   }
 
-  async exchangeCode(store: StoreAccess, params: { code: string; redirectUri: string; query: Record<string, string> }): Promise<TokenSet> {
-    return this.token(store, { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri }, 'code');
+  async exchangeCode(
+    store: StoreAccess,
+    params: { code: string; redirectUri: string; query: Record<string, string> },
+  ): Promise<TokenSet> {
+    return this.token(
+      store,
+      { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri },
+      'code',
+    );
   }
 
   /**
@@ -239,21 +348,29 @@ export class ShoplineAdapter implements PlatformAdapter {
    */
   async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
     const current = await this.fetchOrder(store, s.orderExternalId);
-    if (!current) throw new PermanentError(`shopline: order ${s.orderExternalId} not found or archived`, { platform: P });
+    if (!current)
+      throw new PermanentError(`shopline: order ${s.orderExternalId} not found or archived`, { platform: P });
     const o = current.raw as Obj;
     const payment = isObj(o.order_payment) ? o.order_payment : {};
-    if (o.status === 'cancelled') throw new PermanentError(`shopline: order ${s.orderExternalId} is cancelled`, { platform: P });
+    if (o.status === 'cancelled')
+      throw new PermanentError(`shopline: order ${s.orderExternalId} is cancelled`, { platform: P });
     const cod = /cash_on_delivery/i.test(String(payment.payment_type ?? ''));
-    if (!cod && payment.status !== 'completed' && payment.status !== 'paid') throw new NotReadyError(`shopline: order ${s.orderExternalId} is not paid yet`, { platform: P });
+    if (!cod && payment.status !== 'completed' && payment.status !== 'paid')
+      throw new NotReadyError(`shopline: order ${s.orderExternalId} is not paid yet`, { platform: P });
     return isIntegrated(o) ? this.executeShipment(store, s, o) : this.patchTracking(store, s, o);
   }
 
   private async patchTracking(store: StoreAccess, s: ShipmentToPush, o: Obj): Promise<PushResult> {
-    if (!s.trackingNumber) throw new PermanentError(`shopline needs a tracking number for order ${s.orderExternalId}`, { platform: P });
+    if (!s.trackingNumber)
+      throw new PermanentError(`shopline needs a tracking number for order ${s.orderExternalId}`, { platform: P });
     const data = isObj(o.delivery_data) ? o.delivery_data : {};
     const delivery = isObj(o.order_delivery) ? o.order_delivery : {};
     const existing = optStr(data.tracking_number);
-    if (existing && existing !== s.trackingNumber) throw new PermanentError(`shopline: order ${s.orderExternalId} already has tracking number ${existing}, not ${s.trackingNumber}`, { platform: P });
+    if (existing && existing !== s.trackingNumber)
+      throw new PermanentError(
+        `shopline: order ${s.orderExternalId} already has tracking number ${existing}, not ${s.trackingNumber}`,
+        { platform: P },
+      );
     if (!existing) {
       await this.request(store, 'PATCH', `/v1/orders/${encodeURIComponent(s.orderExternalId)}`, {
         tracking_number: s.trackingNumber,
@@ -262,7 +379,10 @@ export class ShoplineAdapter implements PlatformAdapter {
     }
     const status = String(delivery.delivery_status ?? delivery.status ?? '');
     if (!['shipped', 'arrived', 'collected', 'returned', 'returning'].includes(status) && o.status !== 'completed') {
-      await this.request(store, 'PATCH', `/v1/orders/${encodeURIComponent(s.orderExternalId)}/order_delivery_status`, { status: 'shipped', mail_notify: true });
+      await this.request(store, 'PATCH', `/v1/orders/${encodeURIComponent(s.orderExternalId)}/order_delivery_status`, {
+        status: 'shipped',
+        mail_notify: true,
+      });
     }
     return { outcome: 'pushed', trackingNumber: s.trackingNumber };
   }
@@ -278,7 +398,10 @@ export class ShoplineAdapter implements PlatformAdapter {
 
   async readTracking(store: StoreAccess, orderExternalId: string): Promise<string | null> {
     const current = await this.fetchOrder(store, orderExternalId);
-    const data = current && isObj(current.raw) && isObj((current.raw as Obj).delivery_data) ? ((current.raw as Obj).delivery_data as Obj) : {};
+    const data =
+      current && isObj(current.raw) && isObj((current.raw as Obj).delivery_data)
+        ? ((current.raw as Obj).delivery_data as Obj)
+        : {};
     return optStr(data.tracking_number);
   }
 
@@ -289,7 +412,8 @@ export class ShoplineAdapter implements PlatformAdapter {
   verifyWebhook(_store: StoreAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent {
     if (!secret) throw new WebhookRejectedError('channel has no webhook secret');
     const given = new URL(request.url, 'http://x').searchParams.get('secret') ?? '';
-    if (given.length !== secret.length || given !== secret) throw new WebhookRejectedError('webhook secret does not match');
+    if (given.length !== secret.length || given !== secret)
+      throw new WebhookRejectedError('webhook secret does not match');
     let body: Obj;
     try {
       body = obj(JSON.parse(request.rawBody.toString('utf8')), 'body');
@@ -298,6 +422,10 @@ export class ShoplineAdapter implements PlatformAdapter {
     }
     const resource = isObj(body.resource) ? body.resource : body;
     const topic = optStr(body.topic) ?? optStr(body.event) ?? 'unknown';
-    return { externalShopId: optStr(body.merchant_id) ?? optStr(resource.merchant_id), topic, orderExternalId: /order/i.test(topic) ? (optStr(resource.order_id) ?? optStr(resource.id)) : null };
+    return {
+      externalShopId: optStr(body.merchant_id) ?? optStr(resource.merchant_id),
+      topic,
+      orderExternalId: /order/i.test(topic) ? (optStr(resource.order_id) ?? optStr(resource.id)) : null,
+    };
   }
 }

@@ -7,7 +7,12 @@ import { platformConsumer } from './jobs/consumer';
 import { DEFAULT_JOB_SETTINGS, type PlatformJobContext } from './jobs/context';
 import { getAdapter } from './registry';
 
-export async function runPlatformWorker(kind: PlatformKindName, config: Config, log: Logger, opts: { defaultHealthPort: number; exitProcess?: boolean }): Promise<RunningService> {
+export async function runPlatformWorker(
+  kind: PlatformKindName,
+  config: Config,
+  log: Logger,
+  opts: { defaultHealthPort: number; exitProcess?: boolean },
+): Promise<RunningService> {
   const db = createDb(config.DATABASE_URL);
   const box = new SecretBox(config.ENCRYPTION_KEYS);
   const producer = createRedis(config.REDIS_URL, 'producer');
@@ -38,8 +43,20 @@ export async function runPlatformWorker(kind: PlatformKindName, config: Config, 
     healthPort: config.HEALTH_PORT ?? opts.defaultHealthPort,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     exitProcess: opts.exitProcess,
-    consumers: [platformConsumer(ctx, { concurrency: config.WORKER_CONCURRENCY, maxStartedAttempts: config.WORKER_MAX_STARTED_ATTEMPTS, lockDurationMs: config.WORKER_LOCK_DURATION_MS })],
-    readiness: [async () => db.$queryRaw`SELECT 1`.then(() => null, (e: Error) => `database: ${e.message}`)],
+    consumers: [
+      platformConsumer(ctx, {
+        concurrency: config.WORKER_CONCURRENCY,
+        maxStartedAttempts: config.WORKER_MAX_STARTED_ATTEMPTS,
+        lockDurationMs: config.WORKER_LOCK_DURATION_MS,
+      }),
+    ],
+    readiness: [
+      async () =>
+        db.$queryRaw`SELECT 1`.then(
+          () => null,
+          (e: Error) => `database: ${e.message}`,
+        ),
+    ],
     closers: [() => queues.close(), async () => lockRedis.quit(), async () => producer.quit(), () => db.$disconnect()],
   });
 }

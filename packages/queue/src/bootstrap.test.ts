@@ -7,7 +7,11 @@ import { createRedis } from './connection';
 import { QUEUE_NAMES, jobsForQueue } from './jobs';
 import { Queues } from './producer';
 
-const quiet = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+const quiet = createLogger({
+  service: 'test',
+  level: 'silent',
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
 const noop = async () => undefined;
 
 describe('checkHandlers', () => {
@@ -24,20 +28,29 @@ describe('checkHandlers', () => {
   });
 
   it('refuses a job with two handlers', () => {
-    expect(() => checkHandlers([{ queue: QUEUE_NAMES.erp, handlers: [...erpHandlers(), handle('writeOrder', noop)] }])).toThrow(
-      /job "write-order" has 2 handlers/,
-    );
+    expect(() =>
+      checkHandlers([{ queue: QUEUE_NAMES.erp, handlers: [...erpHandlers(), handle('writeOrder', noop)] }]),
+    ).toThrow(/job "write-order" has 2 handlers/);
   });
 
   it('refuses a handler for a job the queue does not carry', () => {
-    expect(() => checkHandlers([{ queue: QUEUE_NAMES.erp, handlers: [...erpHandlers(), handle('getOrders', noop)] }])).toThrow(
-      /handler for "get-orders", which this queue does not carry/,
-    );
+    expect(() =>
+      checkHandlers([{ queue: QUEUE_NAMES.erp, handlers: [...erpHandlers(), handle('getOrders', noop)] }]),
+    ).toThrow(/handler for "get-orders", which this queue does not carry/);
   });
 
   it('every platform queue carries the same platform jobs', () => {
-    const names = (q: (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES]) => jobsForQueue(q).map((j) => j.name).sort();
-    expect(names(QUEUE_NAMES.shopee)).toEqual(['backfill', 'fetch-order', 'get-orders', 'push-shipment', 'refresh-token']);
+    const names = (q: (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES]) =>
+      jobsForQueue(q)
+        .map((j) => j.name)
+        .sort();
+    expect(names(QUEUE_NAMES.shopee)).toEqual([
+      'backfill',
+      'fetch-order',
+      'get-orders',
+      'push-shipment',
+      'refresh-token',
+    ]);
     expect(names(QUEUE_NAMES.momo)).toEqual(names(QUEUE_NAMES.shopee));
   });
 });

@@ -50,7 +50,8 @@ export function checkHandlers(consumers: Pick<Consumer, 'queue' | 'handlers'>[])
       if (count > 1) problems.push(`queue ${c.queue}: job "${name}" has ${count} handlers`);
     }
     for (const h of c.handlers) {
-      if (!expected.includes(h.name)) problems.push(`queue ${c.queue}: handler for "${h.name}", which this queue does not carry`);
+      if (!expected.includes(h.name))
+        problems.push(`queue ${c.queue}: handler for "${h.name}", which this queue does not carry`);
     }
   }
   if (problems.length) throw new Error(`refusing to start:\n  ${problems.join('\n  ')}`);
@@ -89,8 +90,19 @@ export async function runService(spec: ServiceSpec): Promise<RunningService> {
   let stopping = false;
   const registry = spec.registry ?? new Registry();
   if (!spec.registry) collectDefaultMetrics({ register: registry });
-  const done = new Counter({ name: 'oms_jobs_total', help: 'Jobs finished, by queue, job and outcome', labelNames: ['queue', 'job', 'outcome'], registers: [registry] });
-  const took = new Histogram({ name: 'oms_job_duration_seconds', help: 'Job run time', labelNames: ['queue', 'job'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300], registers: [registry] });
+  const done = new Counter({
+    name: 'oms_jobs_total',
+    help: 'Jobs finished, by queue, job and outcome',
+    labelNames: ['queue', 'job', 'outcome'],
+    registers: [registry],
+  });
+  const took = new Histogram({
+    name: 'oms_job_duration_seconds',
+    help: 'Job run time',
+    labelNames: ['queue', 'job'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [registry],
+  });
 
   const connections: Redis[] = [];
   const workers: Worker[] = [];
@@ -111,7 +123,14 @@ export async function runService(spec: ServiceSpec): Promise<RunningService> {
         }
         const end = took.startTimer({ queue: c.queue, job: job.name });
         try {
-          return await handler.run({ job, payload: parsed.data as never, log: log.child({ queue: c.queue, job: job.name, jobId: job.id }), worker, token, signal });
+          return await handler.run({
+            job,
+            payload: parsed.data as never,
+            log: log.child({ queue: c.queue, job: job.name, jobId: job.id }),
+            worker,
+            token,
+            signal,
+          });
         } finally {
           end();
         }
@@ -174,7 +193,9 @@ export async function runService(spec: ServiceSpec): Promise<RunningService> {
       })();
       const outcome = await Promise.race([graceful, deadline]);
       if (outcome === 'late') {
-        log.warn('shutdown deadline passed: closing workers now; their active jobs return to the queue when their locks expire');
+        log.warn(
+          'shutdown deadline passed: closing workers now; their active jobs return to the queue when their locks expire',
+        );
         await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
       }
       for (const close of spec.closers ?? []) await close().catch((err) => log.warn({ err }, 'closing failed'));

@@ -1,6 +1,15 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ALL_QUEUES, QUEUE_NAMES, platformQueue, jobs, type JobKey, type JobPayload, type PlatformKindName, type QueueName } from './jobs';
+import {
+  ALL_QUEUES,
+  QUEUE_NAMES,
+  platformQueue,
+  jobs,
+  type JobKey,
+  type JobPayload,
+  type PlatformKindName,
+  type QueueName,
+} from './jobs';
 
 /** The queues of one OMS install, sharing one connection. */
 export class Queues {
@@ -54,7 +63,9 @@ export class Queues {
     const data = def.schema.parse(payload) as JobPayload<K>;
     const jobId = def.jobId ? (def.jobId as (p: JobPayload<K>) => string)(data) : undefined;
     if (jobId) {
-      const queue = this.get(def.target === 'erp' ? QUEUE_NAMES.erp : platformQueue(where.platform ?? missingPlatform(def.name)));
+      const queue = this.get(
+        def.target === 'erp' ? QUEUE_NAMES.erp : platformQueue(where.platform ?? missingPlatform(def.name)),
+      );
       const existing = await queue.getJob(jobId);
       if (existing) {
         const state = await existing.getState();

@@ -1,5 +1,18 @@
-export { Scheduler, schedulerSettings, type SchedulerSettings, type SchedulerOptions, type SweepChanges, type ScheduleChanges } from './scheduler';
-export { publishChannelChanged, subscribeChannelChanges, channelEventsName, type ChannelSubscription, type EventTarget } from './events';
+export {
+  Scheduler,
+  schedulerSettings,
+  type SchedulerSettings,
+  type SchedulerOptions,
+  type SweepChanges,
+  type ScheduleChanges,
+} from './scheduler';
+export {
+  publishChannelChanged,
+  subscribeChannelChanges,
+  channelEventsName,
+  type ChannelSubscription,
+  type EventTarget,
+} from './events';
 export { tokensExpire, refreshDue, refreshEverySeconds, type TokenFacts, type RefreshDecision } from './tokens';
 export {
   desiredForChannel,
@@ -14,5 +27,14 @@ export {
   type SchedulePlan,
   type ScheduleSettings,
 } from './schedules';
-export { reconcileOrders, reconcileShipments, releaseStuckChannels, ensureLive, BATCH_SIZE, type ReconcileSettings, type ReleasedChannel, type WantedJob } from './reconcile';
+export {
+  reconcileOrders,
+  reconcileShipments,
+  releaseStuckChannels,
+  ensureLive,
+  BATCH_SIZE,
+  type ReconcileSettings,
+  type ReleasedChannel,
+  type WantedJob,
+} from './reconcile';
 export { RedisLock } from './lock';

@@ -112,13 +112,27 @@ export async function reconcileOrders(db: Db, queues: Queues, now: Date, s: Reco
     const hashById = new Map(rows.map((r) => [r.id, r.contentHash]));
     const wanted = rows.map((r) => {
       const data = def.schema.parse({ orderId: r.id, contentHash: r.contentHash });
-      return { rowId: r.id, jobId: def.jobId!(data), name: def.name, data, opts: def.options as Record<string, unknown> };
+      return {
+        rowId: r.id,
+        jobId: def.jobId!(data),
+        name: def.name,
+        data,
+        opts: def.options as Record<string, unknown>,
+      };
     });
-    const done = await ensureLive(queue, wanted, async (ids) => {
-      const again = await db.order.findMany({ where: { AND: [where, { id: { in: ids } }] }, select: { id: true, contentHash: true } });
-      // A changed hash is a new job id, enqueued by whoever changed the order (or by the next sweep).
-      return new Set(again.filter((r) => hashById.get(r.id) === r.contentHash).map((r) => r.id));
-    }, retryFailedBefore);
+    const done = await ensureLive(
+      queue,
+      wanted,
+      async (ids) => {
+        const again = await db.order.findMany({
+          where: { AND: [where, { id: { in: ids } }] },
+          select: { id: true, contentHash: true },
+        });
+        // A changed hash is a new job id, enqueued by whoever changed the order (or by the next sweep).
+        return new Set(again.filter((r) => hashById.get(r.id) === r.contentHash).map((r) => r.id));
+      },
+      retryFailedBefore,
+    );
     out.push(...done);
     if (rows.length < BATCH_SIZE) break;
   }
@@ -157,14 +171,28 @@ export async function reconcileShipments(db: Db, queues: Queues, now: Date, s: R
       const data = def.schema.parse({ shipmentId: r.id });
       const queueName = platformQueue(r.channel.platform.kind);
       const list = byQueue.get(queueName) ?? [];
-      list.push({ rowId: r.id, jobId: def.jobId!(data), name: def.name, data, opts: def.options as Record<string, unknown> });
+      list.push({
+        rowId: r.id,
+        jobId: def.jobId!(data),
+        name: def.name,
+        data,
+        opts: def.options as Record<string, unknown>,
+      });
       byQueue.set(queueName, list);
     }
     for (const [queueName, wanted] of byQueue) {
-      const done = await ensureLive(queues.get(queueName), wanted, async (ids) => {
-        const again = await db.shipment.findMany({ where: { AND: [where, { id: { in: ids } }] }, select: { id: true } });
-        return new Set(again.map((r) => r.id));
-      }, retryFailedBefore);
+      const done = await ensureLive(
+        queues.get(queueName),
+        wanted,
+        async (ids) => {
+          const again = await db.shipment.findMany({
+            where: { AND: [where, { id: { in: ids } }] },
+            select: { id: true },
+          });
+          return new Set(again.map((r) => r.id));
+        },
+        retryFailedBefore,
+      );
       out.push(...done);
     }
     if (rows.length < BATCH_SIZE) break;
@@ -192,7 +220,9 @@ export async function releaseStuckChannels(db: Db, now: Date, s: ReconcileSettin
   for (const c of stuck) {
     const stuckSeconds = c.stageStartedAt ? Math.round((now.getTime() - c.stageStartedAt.getTime()) / 1000) : null;
     const lastError =
-      stuckSeconds === null ? `released: stuck in ${c.stage} with no start time` : `released after ${stuckSeconds} s stuck in ${c.stage}`;
+      stuckSeconds === null
+        ? `released: stuck in ${c.stage} with no start time`
+        : `released after ${stuckSeconds} s stuck in ${c.stage}`;
     const { count } = await db.channel.updateMany({
       where: { id: c.id, stage: c.stage, stageStartedAt: c.stageStartedAt },
       data: { stage: 'idle', stageStartedAt: null, lastError, lastErrorAt: now },

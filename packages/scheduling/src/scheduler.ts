@@ -7,7 +7,13 @@ import type { Logger } from '@oms/logger';
 import { PLATFORM_KINDS, QUEUE_NAMES, platformQueue, type QueueName, type Queues } from '@oms/queue';
 import { subscribeChannelChanges, type ChannelSubscription } from './events';
 import { RedisLock } from './lock';
-import { reconcileOrders, reconcileShipments, releaseStuckChannels, type ReconcileSettings, type ReleasedChannel } from './reconcile';
+import {
+  reconcileOrders,
+  reconcileShipments,
+  releaseStuckChannels,
+  type ReconcileSettings,
+  type ReleasedChannel,
+} from './reconcile';
 import {
   desiredForChannel,
   getOrdersSchedulerId,
@@ -94,14 +100,19 @@ export class Scheduler {
     this.log = opts.log;
     this.settings = opts.settings;
     const lockTtl = Math.max(30_000, opts.settings.sweepMs);
-    this.lock = opts.useLock === false ? null : new RedisLock(opts.queues.connection, `${opts.queues.prefix}:scheduler:sweep-lock`, lockTtl);
+    this.lock =
+      opts.useLock === false
+        ? null
+        : new RedisLock(opts.queues.connection, `${opts.queues.prefix}:scheduler:sweep-lock`, lockTtl);
   }
 
   /** Subscribes to change events and starts sweeping (the first sweep right away). */
   async start(): Promise<void> {
     this.stopped = false;
     this.subscription = await subscribeChannelChanges(this.queues.connection, this.queues.prefix, (channelId) => {
-      void this.syncChannel(channelId).catch((err) => this.log.warn({ err, channelId }, 'channel change not applied; the next sweep will'));
+      void this.syncChannel(channelId).catch((err) =>
+        this.log.warn({ err, channelId }, 'channel change not applied; the next sweep will'),
+      );
     });
     const loop = async () => {
       if (this.stopped) return;
@@ -162,7 +173,9 @@ export class Scheduler {
    */
   syncChannel(channelId: string): Promise<ScheduleChanges> {
     return this.exclusive(async () => {
-      const lock = this.lock ? new RedisLock(this.queues.connection, `${this.queues.prefix}:scheduler:channel-lock:${channelId}`, 10_000) : null;
+      const lock = this.lock
+        ? new RedisLock(this.queues.connection, `${this.queues.prefix}:scheduler:channel-lock:${channelId}`, 10_000)
+        : null;
       // If the lock is not free within 5 s, go ahead anyway: applying twice is harmless (idempotent upserts).
       const locked = lock ? await lock.acquire(5_000) : false;
       try {
@@ -185,7 +198,8 @@ export class Scheduler {
       }
     }
     const changes = await this.apply(desired, existing, new Set([channelId]));
-    if (changed(changes)) this.log.info({ channelId, ...nonEmpty(changes) }, `channel ${channelId} changed: ${describeSchedules(changes)}`);
+    if (changed(changes))
+      this.log.info({ channelId, ...nonEmpty(changes) }, `channel ${channelId} changed: ${describeSchedules(changes)}`);
     return changes;
   }
 
@@ -202,10 +216,20 @@ export class Scheduler {
     return this.apply(desired, existing);
   }
 
-  private async apply(desired: DesiredSchedule[], existing: ExistingSchedule[], scope?: Set<string>): Promise<ScheduleChanges> {
+  private async apply(
+    desired: DesiredSchedule[],
+    existing: ExistingSchedule[],
+    scope?: Set<string>,
+  ): Promise<ScheduleChanges> {
     const plan = planSchedules(desired, existing, scope);
     for (const d of [...plan.add, ...plan.update]) {
-      await this.queues.get(d.queue).upsertJobScheduler(d.id, { every: d.everyMs }, { name: d.jobName, data: { channelId: d.channelId }, opts: d.opts });
+      await this.queues
+        .get(d.queue)
+        .upsertJobScheduler(
+          d.id,
+          { every: d.everyMs },
+          { name: d.jobName, data: { channelId: d.channelId }, opts: d.opts },
+        );
     }
     for (const e of plan.remove) {
       const queue = this.queues.get(e.queue);
@@ -215,7 +239,11 @@ export class Scheduler {
       // cannot be removed and simply finishes.
       if (e.json.next) await queue.remove(`repeat:${e.id}:${e.json.next}`).catch(() => 0);
     }
-    return { added: plan.add.map((d) => d.id), updated: plan.update.map((d) => d.id), removed: plan.remove.map((e) => e.id) };
+    return {
+      added: plan.add.map((d) => d.id),
+      updated: plan.update.map((d) => d.id),
+      removed: plan.remove.map((e) => e.id),
+    };
   }
 
   private async ensureErpConcurrency(): Promise<boolean> {
@@ -238,7 +266,9 @@ export class Scheduler {
       {
         ...nonEmpty(c.schedules, 'schedules'),
         ...(c.erpConcurrencyRestored ? { erpConcurrencyRestored: true } : {}),
-        ...(c.ordersReenqueued.length ? { ordersReenqueued: c.ordersReenqueued.length, orderIds: c.ordersReenqueued.slice(0, SAMPLE) } : {}),
+        ...(c.ordersReenqueued.length
+          ? { ordersReenqueued: c.ordersReenqueued.length, orderIds: c.ordersReenqueued.slice(0, SAMPLE) }
+          : {}),
         ...(c.channelsReleased.length ? { channelsReleased: c.channelsReleased } : {}),
         ...(c.shipmentsReenqueued.length
           ? { shipmentsReenqueued: c.shipmentsReenqueued.length, shipmentIds: c.shipmentsReenqueued.slice(0, SAMPLE) }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { channelOfSchedulerId, desiredForChannel, planSchedules, stableJson, type ChannelRow, type ExistingSchedule } from './schedules';
+import {
+  channelOfSchedulerId,
+  desiredForChannel,
+  planSchedules,
+  stableJson,
+  type ChannelRow,
+  type ExistingSchedule,
+} from './schedules';
 
 const settings = { minIntervalSeconds: 60, refreshMarginSeconds: 1800 };
 const ID = '11111111-2222-4333-8444-555555555555';
@@ -17,7 +24,16 @@ const channel = (over: Partial<ChannelRow> = {}): ChannelRow => ({
 });
 
 const asExisting = (c: ChannelRow): ExistingSchedule[] =>
-  desiredForChannel(c, settings).map((d) => ({ id: d.id, queue: d.queue, json: { key: d.id, name: d.jobName, every: d.everyMs, template: { data: { channelId: d.channelId }, opts: JSON.parse(JSON.stringify(d.opts)) } } }));
+  desiredForChannel(c, settings).map((d) => ({
+    id: d.id,
+    queue: d.queue,
+    json: {
+      key: d.id,
+      name: d.jobName,
+      every: d.everyMs,
+      template: { data: { channelId: d.channelId }, opts: JSON.parse(JSON.stringify(d.opts)) },
+    },
+  }));
 
 describe('desiredForChannel', () => {
   it('gives an active shopee channel a fetch and a refresh schedule on platform-shopee', () => {
@@ -35,10 +51,14 @@ describe('desiredForChannel', () => {
     expect(desiredForChannel(channel({ state: 'paused' }), settings)).toEqual([]);
     expect(desiredForChannel(channel({ state: 'needs_reauth' }), settings)).toEqual([]);
     expect(desiredForChannel(channel({ deletedAt: new Date() }), settings)).toEqual([]);
-    expect(desiredForChannel(channel({ platform: { kind: 'shopee', apiVersion: null, deletedAt: new Date() } }), settings)).toEqual([]);
+    expect(
+      desiredForChannel(channel({ platform: { kind: 'shopee', apiVersion: null, deletedAt: new Date() } }), settings),
+    ).toEqual([]);
   });
   it('has no refresh schedule where tokens do not expire or there is no refresh token', () => {
-    expect(desiredForChannel(channel({ platform: { kind: 'momo', apiVersion: null, deletedAt: null } }), settings)).toHaveLength(1);
+    expect(
+      desiredForChannel(channel({ platform: { kind: 'momo', apiVersion: null, deletedAt: null } }), settings),
+    ).toHaveLength(1);
     expect(desiredForChannel(channel({ refreshTokenEnc: null }), settings)).toHaveLength(1);
   });
 });
@@ -51,7 +71,11 @@ describe('planSchedules', () => {
   it('adds missing, updates a changed interval, removes ours that are no longer wanted, never others', () => {
     const old = asExisting(channel({ syncIntervalSeconds: 600 }));
     const gone = asExisting(channel({ id: '99999999-2222-4333-8444-555555555555' }));
-    const foreign: ExistingSchedule = { id: 'poll-shipments', queue: 'platform-shopee', json: { key: 'poll-shipments', name: 'poll-shipments', every: 1000 } };
+    const foreign: ExistingSchedule = {
+      id: 'poll-shipments',
+      queue: 'platform-shopee',
+      json: { key: 'poll-shipments', name: 'poll-shipments', every: 1000 },
+    };
     const plan = planSchedules(desiredForChannel(channel(), settings), [old[0]!, ...gone, foreign]);
     expect(plan.add.map((d) => d.id)).toEqual([`refresh-token-${ID}`]);
     expect(plan.update.map((d) => d.id)).toEqual([`get-orders-${ID}`]);
@@ -64,7 +88,9 @@ describe('planSchedules', () => {
   it('updates a schedule whose job options changed', () => {
     const e = asExisting(channel());
     (e[0]!.json.template!.opts as Record<string, unknown>).attempts = 1;
-    expect(planSchedules(desiredForChannel(channel(), settings), e).update.map((d) => d.id)).toEqual([`get-orders-${ID}`]);
+    expect(planSchedules(desiredForChannel(channel(), settings), e).update.map((d) => d.id)).toEqual([
+      `get-orders-${ID}`,
+    ]);
   });
 });
 

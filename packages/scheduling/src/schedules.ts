@@ -121,7 +121,11 @@ export function sameSchedule(d: DesiredSchedule, e: ExistingSchedule): boolean {
  * What to add, update and remove so that Redis holds exactly the desired schedules. Only schedulers with our
  * ids are ever removed; `scope` limits removal to some channels (a single-channel sync must not remove the others).
  */
-export function planSchedules(desired: DesiredSchedule[], existing: ExistingSchedule[], scope?: Set<string>): SchedulePlan {
+export function planSchedules(
+  desired: DesiredSchedule[],
+  existing: ExistingSchedule[],
+  scope?: Set<string>,
+): SchedulePlan {
   const plan: SchedulePlan = { add: [], update: [], remove: [] };
   const byKey = (queue: string, id: string) => `${queue}\u0000${id}`;
   const existingByKey = new Map(existing.map((e) => [byKey(e.queue, e.id), e]));

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { refreshDue, refreshEverySeconds, tokensExpire, type TokenFacts } from './tokens';
 
-const base: TokenFacts = { kind: 'shopee', apiVersion: null, hasAccessToken: true, hasRefreshToken: true, accessTokenExpiresAt: null, refreshTokenExpiresAt: null };
+const base: TokenFacts = {
+  kind: 'shopee',
+  apiVersion: null,
+  hasAccessToken: true,
+  hasRefreshToken: true,
+  accessTokenExpiresAt: null,
+  refreshTokenExpiresAt: null,
+};
 const now = new Date('2026-01-01T00:00:00Z');
 const inS = (s: number) => new Date(now.getTime() + s * 1000);
 
@@ -13,7 +20,9 @@ describe('tokensExpire (as the adapters say)', () => {
     expect(tokensExpire({ ...base, kind: 'momo' })).toBe(false);
     expect(tokensExpire({ ...base, kind: 'shopline' })).toBe(false);
     expect(tokensExpire({ ...base, kind: 'shopline', accessTokenExpiresAt: inS(3600) })).toBe(true);
-    expect(tokensExpire({ ...base, kind: 'shopline', accessTokenExpiresAt: inS(3600), hasRefreshToken: false })).toBe(false);
+    expect(tokensExpire({ ...base, kind: 'shopline', accessTokenExpiresAt: inS(3600), hasRefreshToken: false })).toBe(
+      false,
+    );
   });
 });
 
@@ -26,8 +35,12 @@ describe('refreshEverySeconds', () => {
 
 describe('refreshDue', () => {
   it('is due inside the margin, not before', () => {
-    expect(refreshDue({ accessTokenExpiresAt: inS(1801), refreshTokenExpiresAt: inS(86400) }, now, 1800).due).toBe(false);
-    expect(refreshDue({ accessTokenExpiresAt: inS(1800), refreshTokenExpiresAt: inS(86400) }, now, 1800).due).toBe(true);
+    expect(refreshDue({ accessTokenExpiresAt: inS(1801), refreshTokenExpiresAt: inS(86400) }, now, 1800).due).toBe(
+      false,
+    );
+    expect(refreshDue({ accessTokenExpiresAt: inS(1800), refreshTokenExpiresAt: inS(86400) }, now, 1800).due).toBe(
+      true,
+    );
     expect(refreshDue({ accessTokenExpiresAt: inS(-5), refreshTokenExpiresAt: null }, now, 1800).due).toBe(true);
   });
   it('keeps the refresh token alive when the access token lives long', () => {

@@ -33,7 +33,15 @@ const PRESENT = '(present; not decrypted by the scheduler)';
 
 function presenceOnly(t: TokenFacts): StoreAccess {
   return {
-    platform: { kind: t.kind, apiVersion: t.apiVersion, apiHost: '', authHost: null, appId: null, appSecret: null, settings: {} },
+    platform: {
+      kind: t.kind,
+      apiVersion: t.apiVersion,
+      apiHost: '',
+      authHost: null,
+      appId: null,
+      appSecret: null,
+      settings: {},
+    },
     channel: {
       id: '',
       externalShopId: '',

@@ -29,7 +29,10 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 async function templateName(): Promise<string> {
   const folders = await readMigrationFolders();
   const { createHash } = await import('node:crypto');
-  const hash = createHash('sha256').update(folders.map((f) => f.name + f.sql).join('\n')).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(folders.map((f) => f.name + f.sql).join('\n'))
+    .digest('hex')
+    .slice(0, 12);
   const name = `oms_tpl_${hash}`;
   await admin(async (c) => {
     // One process builds it; the others wait on the advisory lock and then find it.
@@ -58,7 +61,10 @@ export interface TestDatabase {
 /** A fresh migrated database of its own (copied from the template: fast). */
 export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
   const template = await templateName();
-  const name = `oms_${label.replace(/[^a-z0-9_]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const name = `oms_${label
+    .replace(/[^a-z0-9_]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   await admin((c) => c.query(`create database "${name}" template "${template}"`));
   const url = withDb(PG_ADMIN_URL, name);
   const db = createDb(url, { max: 5 });
@@ -77,11 +83,16 @@ export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
 export async function createEmptyDatabase(label = 'empty'): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `oms_${label}_${randomBytes(4).toString('hex')}`;
   await admin((c) => c.query(`create database "${name}"`));
-  return { url: withDb(PG_ADMIN_URL, name), drop: () => admin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined) };
+  return {
+    url: withDb(PG_ADMIN_URL, name),
+    drop: () => admin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+  };
 }
 
 /** A BullMQ key prefix of its own on the shared Redis; drop() deletes its keys. */
-export async function createTestRedisPrefix(label = 't'): Promise<{ url: string; prefix: string; drop(): Promise<void> }> {
+export async function createTestRedisPrefix(
+  label = 't',
+): Promise<{ url: string; prefix: string; drop(): Promise<void> }> {
   const prefix = `test-${label.replace(/[^a-z0-9_-]/gi, '')}-${randomBytes(4).toString('hex')}`;
   return {
     url: REDIS_URL,
@@ -116,9 +127,29 @@ export async function freePort(): Promise<number> {
 /**
  * A private redis-server on a free port, for tests that flush or kill Redis without touching anyone else's.
  */
-export async function startPrivateRedis(): Promise<{ url: string; port: number; process: ChildProcess; stop(): Promise<void> }> {
+export async function startPrivateRedis(): Promise<{
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore' },
+  );
   const url = `redis://127.0.0.1:${port}`;
   // Until the server listens, each attempt is refused: one client per attempt, no reconnecting, errors handled here.
   let ready = false;
@@ -153,7 +184,10 @@ export async function startPrivateRedis(): Promise<{ url: string; port: number; 
  * The environment of an OMS service process a test starts: this process's environment, JSON logs at info, and the
  * test's own database and Redis prefix; `extra` adds or overrides keys.
  */
-export function serviceEnv(at: { databaseUrl: string; redisUrl: string; queuePrefix: string }, extra: Record<string, string> = {}): Record<string, string> {
+export function serviceEnv(
+  at: { databaseUrl: string; redisUrl: string; queuePrefix: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
@@ -167,7 +201,10 @@ export function serviceEnv(at: { databaseUrl: string; redisUrl: string; queuePre
 }
 
 /** Polls until fn returns a truthy value or the time runs out. */
-export async function waitFor<T>(fn: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => Promise<T> | T,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let last: unknown;
   while (Date.now() < deadline) {

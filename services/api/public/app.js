@@ -4,32 +4,180 @@
 
 const I18N = {
   zh: {
-    title: 'OMS 訂單管理', channels: '通路', orders: '訂單', queues: '佇列', apiDocs: 'API 文件', logout: '登出', login: '登入', apiKey: 'API 金鑰',
-    name: '名稱', platform: '平台', state: '狀態', stage: '階段', lastSuccess: '最後成功', lastError: '最後錯誤', failures: '失敗次數',
-    tokenExpires: '權杖到期', actions: '操作', addChannel: '新增通路', shopId: '商店代號（可留空）', interval: '同步間隔（秒）', syncFrom: '匯入此日期之後的訂單', add: '新增',
-    addPlatform: '新增平台應用程式', kind: '種類', appId: '應用程式／合作夥伴 ID', appSecret: '應用程式密鑰', apiHost: 'API 主機（可留空）', authHost: '授權主機（可留空）',
-    erpState: 'ERP 狀態', all: '全部', retryAll: '全部重試', orderNo: '訂單', channel: '通路', status: '狀態', reason: '原因', total: '金額',
-    orderDetail: '訂單明細', close: '關閉', mapSku: '將平台 SKU 對應到 iDempiere 產品：', mapCarrier: '將 iDempiere 物流商對應到此商店在平台上的物流：', save: '儲存', erpCalls: 'ERP 呼叫', time: '時間',
-    action: '動作', durationMs: '毫秒', result: '結果', shipments: '出貨', carrier: '物流商', tracking: '追蹤號碼', normalized: '標準化訂單',
-    raw: '原始資料', connect: '連結商店', sync: '立即同步', refresh: '更新權杖', pause: '暫停', resume: '恢復', retry: '重試', detail: '明細',
-    st_active: '啟用', st_paused: '暫停', st_needs_reauth: '需重新授權', st_failing: '失敗中', st_blocked: '已阻擋', st_failed: '失敗',
-    st_pending: '待寫入', st_written: '已寫入', st_writing: '寫入中', st_waiting: '等待中', st_needs_attention: '需處理',
-    sh_pending: '待推送', sh_pushing: '推送中', sh_pushed: '已推送', sh_awaiting_tracking: '等待平台配號', sh_blocked: '已阻擋', sh_failed: '失敗', sh_not_pushed: '不推送（先前出貨已涵蓋）',
-    queued: '已排入佇列', saved: '已儲存', connected: '商店已連結', badKey: '金鑰無效', none: '（無）', backfill: '重播時段', replayDays: '重新匯入最近幾天的訂單？', noOAuth: '不使用 OAuth 的商店（自訂應用程式權杖、momo、Cyberbiz v1）', accessToken: '存取權杖', credentials: '憑證（JSON）',
+    title: 'OMS 訂單管理',
+    channels: '通路',
+    orders: '訂單',
+    queues: '佇列',
+    apiDocs: 'API 文件',
+    logout: '登出',
+    login: '登入',
+    apiKey: 'API 金鑰',
+    name: '名稱',
+    platform: '平台',
+    state: '狀態',
+    stage: '階段',
+    lastSuccess: '最後成功',
+    lastError: '最後錯誤',
+    failures: '失敗次數',
+    tokenExpires: '權杖到期',
+    actions: '操作',
+    addChannel: '新增通路',
+    shopId: '商店代號（可留空）',
+    interval: '同步間隔（秒）',
+    syncFrom: '匯入此日期之後的訂單',
+    add: '新增',
+    addPlatform: '新增平台應用程式',
+    kind: '種類',
+    appId: '應用程式／合作夥伴 ID',
+    appSecret: '應用程式密鑰',
+    apiHost: 'API 主機（可留空）',
+    authHost: '授權主機（可留空）',
+    erpState: 'ERP 狀態',
+    all: '全部',
+    retryAll: '全部重試',
+    orderNo: '訂單',
+    channel: '通路',
+    status: '狀態',
+    reason: '原因',
+    total: '金額',
+    orderDetail: '訂單明細',
+    close: '關閉',
+    mapSku: '將平台 SKU 對應到 iDempiere 產品：',
+    mapCarrier: '將 iDempiere 物流商對應到此商店在平台上的物流：',
+    save: '儲存',
+    erpCalls: 'ERP 呼叫',
+    time: '時間',
+    action: '動作',
+    durationMs: '毫秒',
+    result: '結果',
+    shipments: '出貨',
+    carrier: '物流商',
+    tracking: '追蹤號碼',
+    normalized: '標準化訂單',
+    raw: '原始資料',
+    connect: '連結商店',
+    sync: '立即同步',
+    refresh: '更新權杖',
+    pause: '暫停',
+    resume: '恢復',
+    retry: '重試',
+    detail: '明細',
+    st_active: '啟用',
+    st_paused: '暫停',
+    st_needs_reauth: '需重新授權',
+    st_failing: '失敗中',
+    st_blocked: '已阻擋',
+    st_failed: '失敗',
+    st_pending: '待寫入',
+    st_written: '已寫入',
+    st_writing: '寫入中',
+    st_waiting: '等待中',
+    st_needs_attention: '需處理',
+    sh_pending: '待推送',
+    sh_pushing: '推送中',
+    sh_pushed: '已推送',
+    sh_awaiting_tracking: '等待平台配號',
+    sh_blocked: '已阻擋',
+    sh_failed: '失敗',
+    sh_not_pushed: '不推送（先前出貨已涵蓋）',
+    queued: '已排入佇列',
+    saved: '已儲存',
+    connected: '商店已連結',
+    badKey: '金鑰無效',
+    none: '（無）',
+    backfill: '重播時段',
+    replayDays: '重新匯入最近幾天的訂單？',
+    noOAuth: '不使用 OAuth 的商店（自訂應用程式權杖、momo、Cyberbiz v1）',
+    accessToken: '存取權杖',
+    credentials: '憑證（JSON）',
   },
   en: {
-    title: 'OMS', channels: 'Channels', orders: 'Orders', queues: 'Queues', apiDocs: 'API docs', logout: 'Log out', login: 'Log in', apiKey: 'API key',
-    name: 'Name', platform: 'Platform', state: 'State', stage: 'Stage', lastSuccess: 'Last success', lastError: 'Last error', failures: 'Failures',
-    tokenExpires: 'Token expires', actions: 'Actions', addChannel: 'Add channel', shopId: 'Shop id (optional)', interval: 'Sync interval (s)', syncFrom: 'Import orders since', add: 'Add',
-    addPlatform: 'Add platform app', kind: 'Kind', appId: 'App / partner id', appSecret: 'App secret', apiHost: 'API host (optional)', authHost: 'Auth host (optional)',
-    erpState: 'ERP state', all: 'all', retryAll: 'Retry all shown', orderNo: 'Order', channel: 'Channel', status: 'Status', reason: 'Reason', total: 'Total',
-    orderDetail: 'Order detail', close: 'Close', mapSku: 'Map a platform SKU to an iDempiere product:', mapCarrier: 'Map an iDempiere shipper to this store\'s carrier on the platform:', save: 'Save', erpCalls: 'ERP calls', time: 'Time',
-    action: 'Action', durationMs: 'ms', result: 'Result', shipments: 'Shipments', carrier: 'Carrier', tracking: 'Tracking', normalized: 'Normalized order',
-    raw: 'Raw payload', connect: 'Connect store', sync: 'Sync now', refresh: 'Refresh token', pause: 'Pause', resume: 'Resume', retry: 'Retry', detail: 'Detail',
-    st_active: 'active', st_paused: 'paused', st_needs_reauth: 'needs re-authorization', st_failing: 'failing', st_blocked: 'blocked', st_failed: 'failed',
-    st_pending: 'pending', st_written: 'written', st_writing: 'writing', st_waiting: 'waiting', st_needs_attention: 'needs attention',
-    sh_pending: 'pending', sh_pushing: 'pushing', sh_pushed: 'pushed', sh_awaiting_tracking: 'awaiting the platform\'s tracking number', sh_blocked: 'blocked', sh_failed: 'failed', sh_not_pushed: 'not pushed (an earlier shipment covers it)',
-    queued: 'Queued', saved: 'Saved', connected: 'Store connected', badKey: 'Invalid key', none: '(none)', backfill: 'Replay window', replayDays: 'Replay the orders of the last how many days?', noOAuth: 'Stores without OAuth (custom app token, momo, Cyberbiz v1)', accessToken: 'Access token', credentials: 'Credentials (JSON)',
+    title: 'OMS',
+    channels: 'Channels',
+    orders: 'Orders',
+    queues: 'Queues',
+    apiDocs: 'API docs',
+    logout: 'Log out',
+    login: 'Log in',
+    apiKey: 'API key',
+    name: 'Name',
+    platform: 'Platform',
+    state: 'State',
+    stage: 'Stage',
+    lastSuccess: 'Last success',
+    lastError: 'Last error',
+    failures: 'Failures',
+    tokenExpires: 'Token expires',
+    actions: 'Actions',
+    addChannel: 'Add channel',
+    shopId: 'Shop id (optional)',
+    interval: 'Sync interval (s)',
+    syncFrom: 'Import orders since',
+    add: 'Add',
+    addPlatform: 'Add platform app',
+    kind: 'Kind',
+    appId: 'App / partner id',
+    appSecret: 'App secret',
+    apiHost: 'API host (optional)',
+    authHost: 'Auth host (optional)',
+    erpState: 'ERP state',
+    all: 'all',
+    retryAll: 'Retry all shown',
+    orderNo: 'Order',
+    channel: 'Channel',
+    status: 'Status',
+    reason: 'Reason',
+    total: 'Total',
+    orderDetail: 'Order detail',
+    close: 'Close',
+    mapSku: 'Map a platform SKU to an iDempiere product:',
+    mapCarrier: "Map an iDempiere shipper to this store's carrier on the platform:",
+    save: 'Save',
+    erpCalls: 'ERP calls',
+    time: 'Time',
+    action: 'Action',
+    durationMs: 'ms',
+    result: 'Result',
+    shipments: 'Shipments',
+    carrier: 'Carrier',
+    tracking: 'Tracking',
+    normalized: 'Normalized order',
+    raw: 'Raw payload',
+    connect: 'Connect store',
+    sync: 'Sync now',
+    refresh: 'Refresh token',
+    pause: 'Pause',
+    resume: 'Resume',
+    retry: 'Retry',
+    detail: 'Detail',
+    st_active: 'active',
+    st_paused: 'paused',
+    st_needs_reauth: 'needs re-authorization',
+    st_failing: 'failing',
+    st_blocked: 'blocked',
+    st_failed: 'failed',
+    st_pending: 'pending',
+    st_written: 'written',
+    st_writing: 'writing',
+    st_waiting: 'waiting',
+    st_needs_attention: 'needs attention',
+    sh_pending: 'pending',
+    sh_pushing: 'pushing',
+    sh_pushed: 'pushed',
+    sh_awaiting_tracking: "awaiting the platform's tracking number",
+    sh_blocked: 'blocked',
+    sh_failed: 'failed',
+    sh_not_pushed: 'not pushed (an earlier shipment covers it)',
+    queued: 'Queued',
+    saved: 'Saved',
+    connected: 'Store connected',
+    badKey: 'Invalid key',
+    none: '(none)',
+    backfill: 'Replay window',
+    replayDays: 'Replay the orders of the last how many days?',
+    noOAuth: 'Stores without OAuth (custom app token, momo, Cyberbiz v1)',
+    accessToken: 'Access token',
+    credentials: 'Credentials (JSON)',
   },
 };
 
@@ -150,16 +298,50 @@ async function renderChannels() {
     if (role === 'admin') {
       actions.append(
         el('a', { class: 'button', href: `/channels/${c.id}/connect`, 'data-action': 'connect' }, t('connect')),
-        el('button', { type: 'button', 'data-action': 'sync', onclick: () => act(() => api('POST', `/channels/${c.id}/sync`), t('queued')) }, t('sync')),
-        el('button', { type: 'button', 'data-action': 'refresh', onclick: () => act(() => api('POST', `/channels/${c.id}/refresh-token`), t('queued')) }, t('refresh')),
+        el(
+          'button',
+          {
+            type: 'button',
+            'data-action': 'sync',
+            onclick: () => act(() => api('POST', `/channels/${c.id}/sync`), t('queued')),
+          },
+          t('sync'),
+        ),
+        el(
+          'button',
+          {
+            type: 'button',
+            'data-action': 'refresh',
+            onclick: () => act(() => api('POST', `/channels/${c.id}/refresh-token`), t('queued')),
+          },
+          t('refresh'),
+        ),
         el('button', { type: 'button', 'data-action': 'backfill', onclick: () => replay(c) }, t('backfill')),
         c.state === 'paused'
-          ? el('button', { type: 'button', 'data-action': 'resume', onclick: () => act(() => api('POST', `/channels/${c.id}/resume`)) }, t('resume'))
-          : el('button', { type: 'button', 'data-action': 'pause', onclick: () => act(() => api('POST', `/channels/${c.id}/pause`)) }, t('pause')),
+          ? el(
+              'button',
+              {
+                type: 'button',
+                'data-action': 'resume',
+                onclick: () => act(() => api('POST', `/channels/${c.id}/resume`)),
+              },
+              t('resume'),
+            )
+          : el(
+              'button',
+              {
+                type: 'button',
+                'data-action': 'pause',
+                onclick: () => act(() => api('POST', `/channels/${c.id}/pause`)),
+              },
+              t('pause'),
+            ),
       );
     }
     body.append(
-      el('tr', { 'data-channel': c.id, 'data-state': c.state },
+      el(
+        'tr',
+        { 'data-channel': c.id, 'data-state': c.state },
         el('td', {}, c.name, el('br'), el('small', {}, c.externalShopId || t('none'))),
         el('td', {}, `${c.platformKind} · ${c.platformName}`),
         el('td', { class: `state state-${c.state}` }, st(c.state)),
@@ -233,16 +415,32 @@ async function renderOrders() {
   const body = $('#orders-table tbody');
   body.replaceChildren();
   for (const o of page.items) {
-    const actions = el('td', { class: 'actions' },
-      el('button', { type: 'button', 'data-action': 'detail', onclick: () => showOrder(o.id) }, t('detail')));
+    const actions = el(
+      'td',
+      { class: 'actions' },
+      el('button', { type: 'button', 'data-action': 'detail', onclick: () => showOrder(o.id) }, t('detail')),
+    );
     if (role === 'admin' && ['blocked', 'failed', 'needs_attention', 'pending'].includes(o.erpState)) {
-      actions.append(el('button', { type: 'button', 'data-action': 'retry', onclick: () => act(async () => {
-        const r = await api('POST', `/orders/${o.id}/retry`);
-        flash(r.reason ? `${t('queued')}: ${r.reason}` : t('queued'));
-      }) }, t('retry')));
+      actions.append(
+        el(
+          'button',
+          {
+            type: 'button',
+            'data-action': 'retry',
+            onclick: () =>
+              act(async () => {
+                const r = await api('POST', `/orders/${o.id}/retry`);
+                flash(r.reason ? `${t('queued')}: ${r.reason}` : t('queued'));
+              }),
+          },
+          t('retry'),
+        ),
+      );
     }
     body.append(
-      el('tr', { 'data-order': o.id, 'data-erp-state': o.erpState },
+      el(
+        'tr',
+        { 'data-order': o.id, 'data-erp-state': o.erpState },
         el('td', {}, o.externalNumber || o.externalId),
         el('td', {}, o.channelName),
         el('td', {}, o.platformStatus || ''),
@@ -265,15 +463,46 @@ async function showOrder(id) {
   const o = await api('GET', `/orders/${id}`);
   currentOrder = o;
   $('#order-detail').hidden = false;
-  $('#detail-title').textContent = `${o.externalNumber || o.externalId} · ${st(o.erpState)}${o.erpReason ? ` · ${o.erpReason}` : ''}`;
+  $('#detail-title').textContent =
+    `${o.externalNumber || o.externalId} · ${st(o.erpState)}${o.erpReason ? ` · ${o.erpReason}` : ''}`;
   $('#detail-normalized').textContent = JSON.stringify(o.normalized, null, 2);
   $('#detail-raw').textContent = JSON.stringify(o.raw, null, 2);
-  $('#erp-calls tbody').replaceChildren(...o.erpCalls.map((c) =>
-    el('tr', {}, el('td', {}, fmtTime(c.createdAt)), el('td', {}, `${c.action} ${c.method} ${c.path}`), el('td', {}, c.status ?? ''), el('td', {}, c.durationMs), el('td', {}, c.error || c.documentNo || ''))));
-  $('#shipments tbody').replaceChildren(...o.shipments.map((s) =>
-    el('tr', {}, el('td', {}, s.carrier || s.erpShipperName || ''), el('td', {}, s.trackingNumber || ''), el('td', {}, shipmentState(s.state)), el('td', {}, s.reason || ''),
-      el('td', {}, role === 'admin' && !['pushed', 'pushing'].includes(s.state)
-        ? el('button', { type: 'button', onclick: () => act(() => api('POST', `/shipments/${s.id}/retry`), t('queued')) }, t('retry')) : ''))));
+  $('#erp-calls tbody').replaceChildren(
+    ...o.erpCalls.map((c) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, fmtTime(c.createdAt)),
+        el('td', {}, `${c.action} ${c.method} ${c.path}`),
+        el('td', {}, c.status ?? ''),
+        el('td', {}, c.durationMs),
+        el('td', {}, c.error || c.documentNo || ''),
+      ),
+    ),
+  );
+  $('#shipments tbody').replaceChildren(
+    ...o.shipments.map((s) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, s.carrier || s.erpShipperName || ''),
+        el('td', {}, s.trackingNumber || ''),
+        el('td', {}, shipmentState(s.state)),
+        el('td', {}, s.reason || ''),
+        el(
+          'td',
+          {},
+          role === 'admin' && !['pushed', 'pushing'].includes(s.state)
+            ? el(
+                'button',
+                { type: 'button', onclick: () => act(() => api('POST', `/shipments/${s.id}/retry`), t('queued')) },
+                t('retry'),
+              )
+            : '',
+        ),
+      ),
+    ),
+  );
   // A shipment blocked for want of a carrier mapping: its shipper, ready to map.
   const unmapped = o.shipments.find((s) => s.state === 'blocked' && s.erpShipperName && !s.carrier);
   $('#carrier-form').elements.erpShipperName.value = unmapped ? unmapped.erpShipperName : '';
@@ -290,7 +519,11 @@ $('#sku-form').addEventListener('submit', (e) => {
   if (!currentOrder) return;
   const f = new FormData(e.target);
   act(async () => {
-    await api('POST', '/sku-mappings', { channelId: currentOrder.channelId, platformSku: f.get('platformSku'), erpProductId: Number(f.get('erpProductId')) });
+    await api('POST', '/sku-mappings', {
+      channelId: currentOrder.channelId,
+      platformSku: f.get('platformSku'),
+      erpProductId: Number(f.get('erpProductId')),
+    });
     e.target.reset();
   }, t('saved'));
 });
@@ -301,7 +534,11 @@ $('#carrier-form').addEventListener('submit', (e) => {
   const f = new FormData(e.target);
   act(async () => {
     // The blocked shipment goes out on the next shipment poll (or at once with its Retry button).
-    await api('POST', '/carrier-mappings', { channelId: currentOrder.channelId, erpShipperName: f.get('erpShipperName'), platformCarrier: f.get('platformCarrier') });
+    await api('POST', '/carrier-mappings', {
+      channelId: currentOrder.channelId,
+      erpShipperName: f.get('erpShipperName'),
+      platformCarrier: f.get('platformCarrier'),
+    });
     e.target.reset();
   }, t('saved'));
 });

@@ -4,10 +4,15 @@ import { loadConfig } from '@oms/config';
 import { createDb } from '@oms/db';
 import { createApiKey } from './auth';
 
-const { values } = parseArgs({ options: { name: { type: 'string' }, role: { type: 'string', default: 'viewer' } }, strict: true });
+const { values } = parseArgs({
+  options: { name: { type: 'string' }, role: { type: 'string', default: 'viewer' } },
+  strict: true,
+});
 const name = values.name?.trim();
 if (!name || name.length > 100) {
-  process.stderr.write('usage: pnpm apikey:create --name <name> [--role admin|viewer]\n  --name is required (1-100 characters)\n');
+  process.stderr.write(
+    'usage: pnpm apikey:create --name <name> [--role admin|viewer]\n  --name is required (1-100 characters)\n',
+  );
   process.exit(2);
 }
 if (values.role !== 'admin' && values.role !== 'viewer') {

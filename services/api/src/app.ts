@@ -42,7 +42,13 @@ declare module 'fastify' {
   }
 }
 
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 export interface RouteInfo {
   method: string;
@@ -82,7 +88,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const logger = deps.logger ?? createLogger({ service: 'api', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const ownQueues = !deps.queues;
   const queues = deps.queues ?? new Queues(redis, config.QUEUE_PREFIX);
-  const helpers = makeHelpers({ config, redis, queues, getAdapter: deps.getAdapter, channelChanged: deps.channelChanged });
+  const helpers = makeHelpers({
+    config,
+    redis,
+    queues,
+    getAdapter: deps.getAdapter,
+    channelChanged: deps.channelChanged,
+  });
   const ctx: Ctx = { config, db, redis, queues, box: new SecretBox(config.ENCRYPTION_KEYS), log: logger, ...helpers };
 
   const app = Fastify({
@@ -103,7 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     const access: Access = route.config?.access ?? 'read';
     route.config = { ...(route.config ?? {}), access };
     // The OpenAPI document says which routes need no API key.
-    if (route.schema && (access === 'public' || access === 'webhook' || access === 'oauth')) route.schema = { ...route.schema, security: [] } as typeof route.schema;
+    if (route.schema && (access === 'public' || access === 'webhook' || access === 'oauth'))
+      route.schema = { ...route.schema, security: [] } as typeof route.schema;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) routes.push({ method, url: route.url, access });
   });
@@ -117,7 +130,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     if (access === 'metrics') {
       if (!config.METRICS_TOKEN) return;
       const given = keyFromHeaders(req.headers);
-      if (!given || !safeEqual(given, config.METRICS_TOKEN)) throw unauthorized('a metrics token is required: Authorization: Bearer <METRICS_TOKEN>');
+      if (!given || !safeEqual(given, config.METRICS_TOKEN))
+        throw unauthorized('a metrics token is required: Authorization: Bearer <METRICS_TOKEN>');
       return;
     }
     const reading = req.method === 'GET' || req.method === 'HEAD';
@@ -140,7 +154,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
-      { method: req.method, url: redactUrl(req.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), caller: req.apiKey?.name },
+      {
+        method: req.method,
+        url: redactUrl(req.url),
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        caller: req.apiKey?.name,
+      },
       'request',
     );
   });
@@ -153,22 +173,47 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         return { field: path || where, message: v.message ?? 'invalid' };
       });
       const first = issues[0]!;
-      return reply.code(400).send({ error: 'bad_request', message: `${where} ${first.field}: ${first.message}`, field: first.field, issues });
+      return reply
+        .code(400)
+        .send({
+          error: 'bad_request',
+          message: `${where} ${first.field}: ${first.message}`,
+          field: first.field,
+          issues,
+        });
     }
     const http = err instanceof HttpError ? err : prismaErrorToHttp(err);
-    if (http) return reply.code(http.statusCode).send({ error: http.code, message: http.message, ...(http.field ? { field: http.field } : {}) });
+    if (http)
+      return reply
+        .code(http.statusCode)
+        .send({ error: http.code, message: http.message, ...(http.field ? { field: http.field } : {}) });
     const status = (err as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return reply.code(status).send({ error: (err as { code?: string }).code ?? 'bad_request', message: err instanceof Error ? err.message : 'bad request' });
+      return reply
+        .code(status)
+        .send({
+          error: (err as { code?: string }).code ?? 'bad_request',
+          message: err instanceof Error ? err.message : 'bad request',
+        });
     }
     req.log.error({ err }, 'request failed');
-    return reply.code(status && status >= 500 ? status : 500).send({ error: 'internal', message: `internal error (request id ${req.id})` });
+    return reply
+      .code(status && status >= 500 ? status : 500)
+      .send({ error: 'internal', message: `internal error (request id ${req.id})` });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${redactUrl(req.url.split('?')[0]!)}` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ error: 'not_found', message: `no route ${req.method} ${redactUrl(req.url.split('?')[0]!)}` }),
+  );
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'OMS admin API', description: 'Platforms, channels, orders, mappings, webhooks and OAuth of the OMS', version: '1.0.0' },
+      info: {
+        title: 'OMS admin API',
+        description: 'Platforms, channels, orders, mappings, webhooks and OAuth of the OMS',
+        version: '1.0.0',
+      },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },

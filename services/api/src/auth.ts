@@ -27,7 +27,11 @@ export function generateKey(): { key: string; prefix: string; hash: string } {
   return { key, prefix: key.slice(0, 10), hash: hashKey(key) };
 }
 
-export async function createApiKey(db: Db, name: string, role: Role): Promise<{ id: string; key: string; prefix: string }> {
+export async function createApiKey(
+  db: Db,
+  name: string,
+  role: Role,
+): Promise<{ id: string; key: string; prefix: string }> {
   const { key, prefix, hash } = generateKey();
   const row = await db.apiKey.create({ data: { name, role, keyHash: hash, prefix } });
   return { id: row.id, key, prefix };

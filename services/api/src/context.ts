@@ -23,11 +23,22 @@ export interface Ctx {
   /** Tells the scheduler a channel changed (created, paused, resumed, deleted, reconnected, interval). */
   channelChanged(channelId: string): Promise<void>;
   /** Adds a job, first removing a finished (completed or failed) one with the same deterministic id. */
-  addFresh<K extends JobKey>(key: K, payload: JobPayload<K>, platform?: PlatformKindName): Promise<{ jobId: string | undefined; state: string }>;
+  addFresh<K extends JobKey>(
+    key: K,
+    payload: JobPayload<K>,
+    platform?: PlatformKindName,
+  ): Promise<{ jobId: string | undefined; state: string }>;
 }
 
-export function makeHelpers(deps: { config: Config; redis: Redis; queues: Queues; getAdapter?: AdapterLookup; channelChanged?: (channelId: string) => Promise<void> }) {
-  const lookup: AdapterLookup = deps.getAdapter ?? ((kind) => platformAdapter(kind, { timeoutMs: deps.config.HTTP_TIMEOUT_MS }));
+export function makeHelpers(deps: {
+  config: Config;
+  redis: Redis;
+  queues: Queues;
+  getAdapter?: AdapterLookup;
+  channelChanged?: (channelId: string) => Promise<void>;
+}) {
+  const lookup: AdapterLookup =
+    deps.getAdapter ?? ((kind) => platformAdapter(kind, { timeoutMs: deps.config.HTTP_TIMEOUT_MS }));
   return {
     async getAdapter(kind: PlatformKindName) {
       try {

@@ -26,8 +26,12 @@ export function prismaErrorToHttp(err: unknown): HttpError | null {
   if (typeof code !== 'string' || !/^P\d{4}$/.test(code)) return null;
   const meta = (err as { meta?: Record<string, unknown> }).meta ?? {};
   if (code === 'P2002') {
-    const target = meta.target ?? (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields;
-    return conflict(`already exists${target ? ` (${Array.isArray(target) ? target.join(', ') : String(target)})` : ''}`);
+    const target =
+      meta.target ??
+      (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields;
+    return conflict(
+      `already exists${target ? ` (${Array.isArray(target) ? target.join(', ') : String(target)})` : ''}`,
+    );
   }
   if (code === 'P2025') return notFound('record');
   if (code === 'P2003') return conflict('a referenced record does not exist or is still referenced');

@@ -33,7 +33,16 @@ export function createMetrics(ctx: Ctx): Metrics {
   const channels = async () =>
     ctx.db.channel.findMany({
       where: { deletedAt: null },
-      select: { id: true, name: true, state: true, cursorUpdatedAt: true, lastSuccessAt: true, accessTokenExpiresAt: true, failureCount: true, platform: { select: { kind: true } } },
+      select: {
+        id: true,
+        name: true,
+        state: true,
+        cursorUpdatedAt: true,
+        lastSuccessAt: true,
+        accessTokenExpiresAt: true,
+        failureCount: true,
+        platform: { select: { kind: true } },
+      },
     });
   type ChannelRow = Awaited<ReturnType<typeof channels>>[number];
   const labels = (c: ChannelRow) => ({ channel: c.id, name: c.name, platform: c.platform.kind });
@@ -58,17 +67,23 @@ export function createMetrics(ctx: Ctx): Metrics {
         }
       },
     });
-  channelGauge('oms_channel_sync_lag_seconds', 'Seconds since the channel\'s update cursor (now - cursorUpdatedAt)', (c, now) =>
-    c.cursorUpdatedAt ? (now - c.cursorUpdatedAt.getTime()) / 1000 : null,
+  channelGauge(
+    'oms_channel_sync_lag_seconds',
+    "Seconds since the channel's update cursor (now - cursorUpdatedAt)",
+    (c, now) => (c.cursorUpdatedAt ? (now - c.cursorUpdatedAt.getTime()) / 1000 : null),
   );
-  channelGauge('oms_channel_last_success_timestamp_seconds', 'Unix time of the channel\'s last successful sync', (c) =>
+  channelGauge('oms_channel_last_success_timestamp_seconds', "Unix time of the channel's last successful sync", (c) =>
     c.lastSuccessAt ? c.lastSuccessAt.getTime() / 1000 : null,
   );
-  channelGauge('oms_channel_token_expiry_seconds', 'Seconds until the channel\'s access token expires (negative: expired)', (c, now) =>
-    c.accessTokenExpiresAt ? (c.accessTokenExpiresAt.getTime() - now) / 1000 : null,
+  channelGauge(
+    'oms_channel_token_expiry_seconds',
+    "Seconds until the channel's access token expires (negative: expired)",
+    (c, now) => (c.accessTokenExpiresAt ? (c.accessTokenExpiresAt.getTime() - now) / 1000 : null),
   );
   channelGauge('oms_channel_failures', 'Consecutive failures of the channel', (c) => c.failureCount);
-  channelGauge('oms_channel_active', '1 when the channel is active, 0 otherwise', (c) => (c.state === 'active' ? 1 : 0));
+  channelGauge('oms_channel_active', '1 when the channel is active, 0 otherwise', (c) =>
+    c.state === 'active' ? 1 : 0,
+  );
 
   new Gauge({
     name: 'oms_orders',
@@ -99,7 +114,11 @@ export function createMetrics(ctx: Ctx): Metrics {
     async collect() {
       this.reset();
       const since = new Date(Date.now() - ERP_LATENCY_WINDOW_MINUTES * 60_000);
-      const rows = await ctx.db.erpCall.findMany({ where: { createdAt: { gte: since } }, select: { action: true, durationMs: true }, take: 20_000 });
+      const rows = await ctx.db.erpCall.findMany({
+        where: { createdAt: { gte: since } },
+        select: { action: true, durationMs: true },
+        take: 20_000,
+      });
       for (const r of rows) this.observe({ action: r.action }, r.durationMs / 1000);
     },
   });

@@ -7,7 +7,10 @@ import { ShipmentState } from '@oms/db';
 export const uuid = z.uuid({ message: 'must be a UUID' });
 export const idParams = z.object({ id: uuid });
 export const platformKind = z.enum(PLATFORMS);
-export const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant like 2026-01-31T16:00:00Z' });
+export const instant = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 instant like 2026-01-31T16:00:00Z',
+});
 const shortText = z.string().trim().min(1).max(200);
 const longText = z.string().max(2000);
 const secret = z.string().min(1).max(4000);
@@ -79,7 +82,12 @@ const channelFields = {
   /** Platform-specific secrets (momo loginInfo, Cyberbiz v1 key/secret). */
   credentials: z.record(z.string().min(1).max(100), z.string().max(4000)).nullish(),
   /** The secret in this channel's webhook URL (/webhooks/<platform>/<channelId>/<secret>). */
-  webhookSecret: z.string().min(16, { message: 'must be at least 16 characters' }).max(200).regex(/^[A-Za-z0-9_-]+$/, { message: 'letters, digits, _ and - only' }).nullish(),
+  webhookSecret: z
+    .string()
+    .min(16, { message: 'must be at least 16 characters' })
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, { message: 'letters, digits, _ and - only' })
+    .nullish(),
   syncIntervalSeconds: z.number().int().min(30).max(86_400).optional(),
   syncStartAt: instant.optional(),
   ...erpMapping,
@@ -137,7 +145,10 @@ export const channelView = z.object({
 export const backfillCreate = z
   .strictObject({ from: instant, to: instant })
   .refine((w) => Date.parse(w.from) < Date.parse(w.to), { message: 'from must be before to', path: ['from'] })
-  .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= 366 * 86_400_000, { message: 'a window may cover at most 366 days', path: ['to'] });
+  .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= 366 * 86_400_000, {
+    message: 'a window may cover at most 366 days',
+    path: ['to'],
+  });
 export const syncRunView = z.object({
   id: z.string(),
   channelId: z.string(),
@@ -173,7 +184,12 @@ export const orderList = z.strictObject({
   createdTo: instant.optional(),
   updatedFrom: instant.optional(),
   updatedTo: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE, { message: `at most ${MAX_PAGE}` }).default(50),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE, { message: `at most ${MAX_PAGE}` })
+    .default(50),
   /** Opaque cursor from the previous page's nextCursor. */
   cursor: z.string().max(200).optional(),
   offset: z.coerce.number().int().min(0).max(100_000).optional(),
@@ -239,12 +255,14 @@ export const orderDetail = orderSummary.extend({
   erpCalls: z.array(erpCallView),
   shipments: z.array(shipmentView),
 });
-export const retryMany = z.strictObject({
-  ids: z.array(uuid).min(1).max(500).optional(),
-  /** Retry every order in this state (blocked or failed), optionally of one channel. */
-  erpState: z.enum(['blocked', 'failed', 'needs_attention']).optional(),
-  channelId: uuid.optional(),
-}).refine((b) => (b.ids ? !b.erpState : !!b.erpState), { message: 'give either ids or erpState', path: ['ids'] });
+export const retryMany = z
+  .strictObject({
+    ids: z.array(uuid).min(1).max(500).optional(),
+    /** Retry every order in this state (blocked or failed), optionally of one channel. */
+    erpState: z.enum(['blocked', 'failed', 'needs_attention']).optional(),
+    channelId: uuid.optional(),
+  })
+  .refine((b) => (b.ids ? !b.erpState : !!b.erpState), { message: 'give either ids or erpState', path: ['ids'] });
 export const retryResult = z.object({ orderId: z.string(), queued: z.boolean(), reason: z.string().nullable() });
 export const shipmentList = z.strictObject({
   channelId: uuid.optional(),
@@ -258,10 +276,28 @@ export const shipmentList = z.strictObject({
 // ---------- mappings ----------
 export const skuMappingCreate = z.strictObject({ channelId: uuid, platformSku: shortText, erpProductId: erpId });
 export const skuMappingUpdate = z.strictObject({ platformSku: shortText, erpProductId: erpId }).partial();
-export const skuMappingView = z.object({ id: z.string(), channelId: z.string(), platformSku: z.string(), erpProductId: z.number(), createdAt: z.string(), updatedAt: z.string() });
-export const carrierMappingCreate = z.strictObject({ channelId: uuid, erpShipperName: shortText, platformCarrier: shortText });
+export const skuMappingView = z.object({
+  id: z.string(),
+  channelId: z.string(),
+  platformSku: z.string(),
+  erpProductId: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const carrierMappingCreate = z.strictObject({
+  channelId: uuid,
+  erpShipperName: shortText,
+  platformCarrier: shortText,
+});
 export const carrierMappingUpdate = z.strictObject({ erpShipperName: shortText, platformCarrier: shortText }).partial();
-export const carrierMappingView = z.object({ id: z.string(), channelId: z.string(), erpShipperName: z.string(), platformCarrier: z.string(), createdAt: z.string(), updatedAt: z.string() });
+export const carrierMappingView = z.object({
+  id: z.string(),
+  channelId: z.string(),
+  erpShipperName: z.string(),
+  platformCarrier: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 export const mappingList = z.strictObject({ channelId: uuid.optional() });
 
 // ---------- API keys ----------

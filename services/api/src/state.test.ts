@@ -36,8 +36,12 @@ describe('keys and URLs', () => {
     expect(keyFromCookie('oms_key=%E0%A4%A')).toBeNull();
   });
   it('takes webhook secrets, OAuth codes and states out of logged URLs', () => {
-    expect(redactUrl('/webhooks/shopline/2b0c3a52-3f4e-4d8e-9a3c-0c0c5e1f7a10/s3cr3t-value?x=1')).toBe('/webhooks/shopline/2b0c3a52-3f4e-4d8e-9a3c-0c0c5e1f7a10/[REDACTED]?x=1');
-    expect(redactUrl('/oauth/callback/shopee?code=abc&shop_id=1&state=xyz')).toMatch(/^\/oauth\/callback\/shopee\?code=\[REDACTED\]&shop_id=1&state=\[REDACTED\]$/i);
+    expect(redactUrl('/webhooks/shopline/2b0c3a52-3f4e-4d8e-9a3c-0c0c5e1f7a10/s3cr3t-value?x=1')).toBe(
+      '/webhooks/shopline/2b0c3a52-3f4e-4d8e-9a3c-0c0c5e1f7a10/[REDACTED]?x=1',
+    );
+    expect(redactUrl('/oauth/callback/shopee?code=abc&shop_id=1&state=xyz')).toMatch(
+      /^\/oauth\/callback\/shopee\?code=\[REDACTED\]&shop_id=1&state=\[REDACTED\]$/i,
+    );
     expect(redactUrl('/webhooks/shopee')).toBe('/webhooks/shopee');
   });
 });

@@ -9,7 +9,9 @@ export interface OAuthState {
 }
 
 export function signState(secret: string, channelId: string, ttlMs = 10 * 60_000, now = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ c: channelId, e: now + ttlMs, n: randomBytes(6).toString('base64url') })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ c: channelId, e: now + ttlMs, n: randomBytes(6).toString('base64url') }),
+  ).toString('base64url');
   const sig = createHmac('sha256', secret).update(`oauth-state.${payload}`).digest('base64url');
   return `${payload}.${sig}`;
 }

@@ -95,7 +95,9 @@ export function syncRunToView(r: SyncRun) {
   };
 }
 
-export function orderToSummary(o: Order & { channel: Channel & { platform: Platform } }): z.output<typeof orderSummary> {
+export function orderToSummary(
+  o: Order & { channel: Channel & { platform: Platform } },
+): z.output<typeof orderSummary> {
   const normalized = o.normalized as { total?: unknown } | null;
   return {
     id: o.id,
@@ -157,9 +159,23 @@ export function shipmentToView(s: Shipment) {
 }
 
 export function skuMappingToView(m: SkuMapping) {
-  return { id: m.id, channelId: m.channelId, platformSku: m.platformSku, erpProductId: m.erpProductId, createdAt: isoReq(m.createdAt), updatedAt: isoReq(m.updatedAt) };
+  return {
+    id: m.id,
+    channelId: m.channelId,
+    platformSku: m.platformSku,
+    erpProductId: m.erpProductId,
+    createdAt: isoReq(m.createdAt),
+    updatedAt: isoReq(m.updatedAt),
+  };
 }
 
 export function carrierMappingToView(m: CarrierMapping) {
-  return { id: m.id, channelId: m.channelId, erpShipperName: m.erpShipperName, platformCarrier: m.platformCarrier, createdAt: isoReq(m.createdAt), updatedAt: isoReq(m.updatedAt) };
+  return {
+    id: m.id,
+    channelId: m.channelId,
+    erpShipperName: m.erpShipperName,
+    platformCarrier: m.platformCarrier,
+    createdAt: isoReq(m.createdAt),
+    updatedAt: isoReq(m.updatedAt),
+  };
 }

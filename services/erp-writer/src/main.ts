@@ -21,20 +21,32 @@ await runService({
   healthPort: config.HEALTH_PORT ?? 3106,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   consumers: [writer.consumer],
-  readiness: [async () => (await db.$queryRaw`select 1`.then(() => null).catch((e: Error) => `database: ${e.message}`))],
+  readiness: [async () => await db.$queryRaw`select 1`.then(() => null).catch((e: Error) => `database: ${e.message}`)],
   background: [
     {
       name: 'schedules',
       // Every replica upserts the same scheduler id: one schedule, whatever the replica count.
-      start: () => void writer.schedule().catch((err) => log.error({ err }, 'could not create the poll-shipments schedule')),
+      start: () =>
+        void writer.schedule().catch((err) => log.error({ err }, 'could not create the poll-shipments schedule')),
       stop: () => undefined,
     },
     {
       name: 'warm-caches',
       // Products are loaded once in the background; a miss is looked up per batch anyway.
-      start: () => void writer.ctx.products.warm().then((n) => log.info({ products: n }, 'product cache warmed')).catch((err) => log.info({ err: (err as Error).message }, 'product cache not warmed (iDempiere not reachable yet)')),
+      start: () =>
+        void writer.ctx.products
+          .warm()
+          .then((n) => log.info({ products: n }, 'product cache warmed'))
+          .catch((err) =>
+            log.info({ err: (err as Error).message }, 'product cache not warmed (iDempiere not reachable yet)'),
+          ),
       stop: () => undefined,
     },
   ],
-  closers: [() => writer.ctx.client.logout(), () => queues.close(), () => db.$disconnect(), async () => producer.disconnect()],
+  closers: [
+    () => writer.ctx.client.logout(),
+    () => queues.close(),
+    () => db.$disconnect(),
+    async () => producer.disconnect(),
+  ],
 });

@@ -56,9 +56,11 @@ async function load(target: Target, measure: boolean): Promise<LoadResult | null
   };
   // Warm-up: every page once (first renders fill the per-order JSON cache), then the measured run.
   const warm = [...target.requests];
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let r = warm.pop(); r; r = warm.pop()) await one(r);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let r = warm.pop(); r; r = warm.pop()) await one(r);
+    }),
+  );
   if (!measure) return null;
   latencies.length = 0;
   bytes = 0;
@@ -70,50 +72,86 @@ async function load(target: Target, measure: boolean): Promise<LoadResult | null
   latencies.sort((a, b) => a - b);
   const n = latencies.length;
   return {
-    name: target.name, requests: n, errors, statuses, seconds: +seconds.toFixed(2), perSecond: Math.round(n / seconds),
-    p50: +latencies[Math.floor(n * 0.5)]!.toFixed(2), p99: +latencies[Math.floor(n * 0.99)]!.toFixed(2), avgBytes: Math.round(bytes / Math.max(1, n)),
+    name: target.name,
+    requests: n,
+    errors,
+    statuses,
+    seconds: +seconds.toFixed(2),
+    perSecond: Math.round(n / seconds),
+    p50: +latencies[Math.floor(n * 0.5)]!.toFixed(2),
+    p99: +latencies[Math.floor(n * 0.99)]!.toFixed(2),
+    avgBytes: Math.round(bytes / Math.max(1, n)),
   };
 }
 
 async function main(): Promise<void> {
   const { startSandbox } = await import('../src/index.ts');
-  const sandbox = await startSandbox({ basePort: 0, rateLimits: false, scenario: { seed: 1, storesPerPlatform: 0, ordersPerStore: 0 } });
+  const sandbox = await startSandbox({
+    basePort: 0,
+    rateLimits: false,
+    scenario: { seed: 1, storesPerPlatform: 0, ordersPerStore: 0 },
+  });
   try {
     const post = async (path: string, body: unknown) => {
-      const r = await fetch(`${sandbox.urls.control}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(`${sandbox.urls.control}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return (await r.json()) as Record<string, any>;
     };
     const t0 = performance.now();
-    const seeded = await post('/_sandbox/scenario', { seed: 2026, stores: { shopee: 13, cyberbiz: 13, shopline: 12, momo: 12 }, ordersPerStore: 1000 });
+    const seeded = await post('/_sandbox/scenario', {
+      seed: 2026,
+      stores: { shopee: 13, cyberbiz: 13, shopline: 12, momo: 12 },
+      ordersPerStore: 1000,
+    });
     const seedMs = performance.now() - t0;
     const total = ['shopee', 'cyberbiz', 'shopline', 'momo'].reduce((n, p) => n + seeded.seeded[p].orders, 0);
     const stores = ['shopee', 'cyberbiz', 'shopline', 'momo'].reduce((n, p) => n + seeded.seeded[p].stores, 0);
-    console.log(`seed: ${stores} stores, ${total} orders in ${(seedMs / 1000).toFixed(2)} s (world build ${seeded.ms} ms; target < 10 s)`);
+    console.log(
+      `seed: ${stores} stores, ${total} orders in ${(seedMs / 1000).toFixed(2)} s (world build ${seeded.ms} ms; target < 10 s)`,
+    );
 
     const creds = (await (await fetch(`${sandbox.urls.control}/_sandbox/credentials`)).json()) as Record<string, any>;
     const cyberbiz: Target = {
       name: 'cyberbiz GET /v1/orders (50 per page)',
-      requests: creds.cyberbiz.stores.flatMap((s: any) => Array.from({ length: 20 }, (_, page) => ({
-        url: `${sandbox.urls.cyberbiz}/v1/orders?page=${page + 1}&per_page=50`, headers: { authorization: `Bearer ${s.access_token}` },
-      }))),
+      requests: creds.cyberbiz.stores.flatMap((s: any) =>
+        Array.from({ length: 20 }, (_, page) => ({
+          url: `${sandbox.urls.cyberbiz}/v1/orders?page=${page + 1}&per_page=50`,
+          headers: { authorization: `Bearer ${s.access_token}` },
+        })),
+      ),
     };
     const shopline: Target = {
       name: 'shopline GET /v1/orders (50 per page)',
-      requests: creds.shopline.stores.flatMap((s: any) => Array.from({ length: 20 }, (_, page) => ({
-        url: `${sandbox.urls.shopline}/v1/orders?page=${page + 1}&per_page=50`, headers: { authorization: `Bearer ${s.access_token}`, 'user-agent': 'oms-bench/1.0' },
-      }))),
+      requests: creds.shopline.stores.flatMap((s: any) =>
+        Array.from({ length: 20 }, (_, page) => ({
+          url: `${sandbox.urls.shopline}/v1/orders?page=${page + 1}&per_page=50`,
+          headers: { authorization: `Bearer ${s.access_token}`, 'user-agent': 'oms-bench/1.0' },
+        })),
+      ),
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--client'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--client'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stdin.end(JSON.stringify([cyberbiz, shopline]));
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     if (code !== 0) throw new Error(`load generator exited with ${code}`);
     for (const r of JSON.parse(out) as LoadResult[]) {
-      console.log(`${r.name}: ${r.perSecond} req/s over ${r.seconds} s, ${CONCURRENCY} connections (p50 ${r.p50} ms, p99 ${r.p99} ms, ${Math.round(r.avgBytes / 1024)} KiB/page, statuses ${JSON.stringify(r.statuses)}, errors ${r.errors}; target > 2000/s)`);
+      console.log(
+        `${r.name}: ${r.perSecond} req/s over ${r.seconds} s, ${CONCURRENCY} connections (p50 ${r.p50} ms, p99 ${r.p99} ms, ${Math.round(r.avgBytes / 1024)} KiB/page, statuses ${JSON.stringify(r.statuses)}, errors ${r.errors}; target > 2000/s)`,
+      );
     }
     // The machine is shared (CI, other test runs): the load says how much of a core the server really had.
-    console.log(`server: one Node process (${process.version}); load generator: a child process; ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `server: one Node process (${process.version}); load generator: a child process; ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await sandbox.close();
   }

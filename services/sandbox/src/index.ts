@@ -91,7 +91,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   }
   opts.logger?.info({ urls }, 'sandbox listening');
   return {
-    urls, world: context.world, context, idempiere,
+    urls,
+    world: context.world,
+    context,
+    idempiere,
     close: async () => {
       await Promise.allSettled(apps.map((a) => a.close()));
     },

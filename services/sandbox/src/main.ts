@@ -4,7 +4,11 @@ import { createLogger } from '@oms/logger';
 import { startSandbox } from './index.ts';
 
 const config = loadConfig();
-const logger = createLogger({ service: 'sandbox', level: config.LOG_LEVEL, format: config.LOG_FORMAT ?? (config.NODE_ENV === 'production' ? 'json' : 'pretty') });
+const logger = createLogger({
+  service: 'sandbox',
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT ?? (config.NODE_ENV === 'production' ? 'json' : 'pretty'),
+});
 const sandbox = await startSandbox({ basePort: config.SANDBOX_PORT, host: config.SANDBOX_HOST, logger });
 logger.info({ urls: sandbox.urls }, 'sandbox ready; credentials at %s/_sandbox/credentials', sandbox.urls.control);
 

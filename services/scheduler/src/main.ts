@@ -21,7 +21,11 @@ await runService({
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   readiness: [
     async () => (redis.status === 'ready' ? null : `redis ${redis.status}`),
-    async () => db.$queryRaw`select 1`.then(() => null, (err: Error) => `database: ${err.message}`),
+    async () =>
+      db.$queryRaw`select 1`.then(
+        () => null,
+        (err: Error) => `database: ${err.message}`,
+      ),
   ],
   background: [{ name: 'scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() }],
   closers: [() => queues.close(), () => redis.quit(), () => db.$disconnect()],

@@ -46,7 +46,12 @@ export class ProductCache {
   /** The current M_PriceList_Version of a price list (new products get a price there), cached. */
   async priceListVersion(priceListId: number): Promise<number | null> {
     if (!this.versions.has(priceListId)) {
-      const page = await this.client.get<IdRecord>('M_PriceList_Version', { filter: f.eq('M_PriceList_ID', priceListId), select: ['ValidFrom'], orderby: 'ValidFrom desc', top: 1 });
+      const page = await this.client.get<IdRecord>('M_PriceList_Version', {
+        filter: f.eq('M_PriceList_ID', priceListId),
+        select: ['ValidFrom'],
+        orderby: 'ValidFrom desc',
+        top: 1,
+      });
       this.versions.set(priceListId, page.records[0]?.id ?? null);
     }
     return this.versions.get(priceListId)!;
@@ -54,7 +59,11 @@ export class ProductCache {
 
   /** Loads every active product once (paged): the usual start of a writer process. */
   async warm(maxRecords = 50_000): Promise<number> {
-    const rows = await this.client.getAll<IdRecord>('M_Product', { select: ['Value', 'UPC', 'SKU'], orderby: 'M_Product_ID' }, maxRecords);
+    const rows = await this.client.getAll<IdRecord>(
+      'M_Product',
+      { select: ['Value', 'UPC', 'SKU'], orderby: 'M_Product_ID' },
+      maxRecords,
+    );
     for (const r of rows) this.remember(r);
     return rows.length;
   }
@@ -70,12 +79,18 @@ export class ProductCache {
    * Resolves SKUs for several channels: overrides from oms_sku_mapping (always read, so an operator's new row
    * counts at the next retry), then the cache, then one GET per column for the misses.
    */
-  async resolve(db: Db, wanted: { channel: ChannelMapping; skus: string[] }[]): Promise<Map<string, Map<string, number>>> {
+  async resolve(
+    db: Db,
+    wanted: { channel: ChannelMapping; skus: string[] }[],
+  ): Promise<Map<string, Map<string, number>>> {
     const result = new Map<string, Map<string, number>>();
     const channelIds = [...new Set(wanted.map((w) => w.channel.id))];
     const allSkus = [...new Set(wanted.flatMap((w) => w.skus))];
     const overrides = allSkus.length
-      ? await db.skuMapping.findMany({ where: { channelId: { in: channelIds }, platformSku: { in: allSkus } }, select: { channelId: true, platformSku: true, erpProductId: true } })
+      ? await db.skuMapping.findMany({
+          where: { channelId: { in: channelIds }, platformSku: { in: allSkus } },
+          select: { channelId: true, platformSku: true, erpProductId: true },
+        })
       : [];
     const missing: Record<Column, Set<string>> = { Value: new Set(), UPC: new Set(), SKU: new Set() };
     for (const w of wanted) {
@@ -92,7 +107,10 @@ export class ProductCache {
     for (const col of ['Value', 'UPC', 'SKU'] as const) {
       for (const part of chunks([...missing[col]], IN_CHUNK)) {
         this.lookups++;
-        const found = await this.client.getAll<IdRecord>('M_Product', { filter: f.in(col, part), select: ['Value', 'UPC', 'SKU'] });
+        const found = await this.client.getAll<IdRecord>('M_Product', {
+          filter: f.in(col, part),
+          select: ['Value', 'UPC', 'SKU'],
+        });
         for (const r of found) this.remember(r);
       }
     }
@@ -100,7 +118,8 @@ export class ProductCache {
       for (const w of wanted) {
         const map = result.get(w.channel.id)!;
         const col = skuColumn(w.channel.skuMatch);
-        for (const sku of w.skus) if (!map.has(sku) && this.byColumn[col].has(sku)) map.set(sku, this.byColumn[col].get(sku)!);
+        for (const sku of w.skus)
+          if (!map.has(sku) && this.byColumn[col].has(sku)) map.set(sku, this.byColumn[col].get(sku)!);
       }
     }
     return result;
@@ -167,7 +186,9 @@ export class CustomerCache {
       }
       const key = buyerKey(order);
       if (!key) {
-        needs[i] = fallback('the buyer has no stable id, e-mail or phone, and the channel has no default customer (erpDefaultCustomerId)');
+        needs[i] = fallback(
+          'the buyer has no stable id, e-mail or phone, and the channel has no default customer (erpDefaultCustomerId)',
+        );
         return;
       }
       const hit = this.known.get(CustomerCache.k(channel.id, key));
@@ -180,17 +201,28 @@ export class CustomerCache {
     if (!unresolved.length) return needs;
 
     const rows = await db.customer.findMany({
-      where: { channelId: { in: [...new Set(unresolved.map((u) => u.channelId))] }, buyerKey: { in: [...new Set(unresolved.map((u) => u.key))] } },
+      where: {
+        channelId: { in: [...new Set(unresolved.map((u) => u.channelId))] },
+        buyerKey: { in: [...new Set(unresolved.map((u) => u.key))] },
+      },
     });
     const row = (channelId: string, key: string) => rows.find((r) => r.channelId === channelId && r.buyerKey === key);
-    for (const r of rows) if (r.erpCustomerId > 0) this.learn(r.channelId, r.buyerKey, r.erpCustomerId, r.erpLocationId);
+    for (const r of rows)
+      if (r.erpCustomerId > 0) this.learn(r.channelId, r.buyerKey, r.erpCustomerId, r.erpLocationId);
 
     // Intents left by an earlier attempt: the customer may exist already. One GET finds them by Value.
     const pending = rows.filter((r) => r.erpCustomerId === 0);
     if (pending.length) {
       for (const part of chunks(pending, IN_CHUNK)) {
         this.lookups++;
-        const page = await this.client.get<IdRecord>('C_BPartner', { filter: f.in('Value', part.map((r) => customerValue(r.channelId, r.buyerKey))), select: ['Value'], top: 100 });
+        const page = await this.client.get<IdRecord>('C_BPartner', {
+          filter: f.in(
+            'Value',
+            part.map((r) => customerValue(r.channelId, r.buyerKey)),
+          ),
+          select: ['Value'],
+          top: 100,
+        });
         for (const r of part) {
           const found = page.records.find((p) => p.Value === customerValue(r.channelId, r.buyerKey));
           if (found) {
@@ -212,7 +244,8 @@ export class CustomerCache {
       const value = customerValue(u.channelId, u.key);
       needs[u.i] = { ref: { value }, create: { channelId: u.channelId, key: u.key, value } };
       const k = CustomerCache.k(u.channelId, u.key);
-      if (!row(u.channelId, u.key) && !creating.has(k)) intents.push({ channelId: u.channelId, buyerKey: u.key, erpCustomerId: 0 });
+      if (!row(u.channelId, u.key) && !creating.has(k))
+        intents.push({ channelId: u.channelId, buyerKey: u.key, erpCustomerId: 0 });
       creating.add(k);
     }
     if (intents.length) await db.customer.createMany({ data: intents, skipDuplicates: true });
@@ -220,7 +253,10 @@ export class CustomerCache {
   }
 
   /** Records the ids of customers created in a batch. */
-  async created(db: Db, list: { channelId: string; key: string; bpartnerId: number; locationId: number | null }[]): Promise<void> {
+  async created(
+    db: Db,
+    list: { channelId: string; key: string; bpartnerId: number; locationId: number | null }[],
+  ): Promise<void> {
     if (!list.length) return;
     for (const c of list) this.learn(c.channelId, c.key, c.bpartnerId, c.locationId);
     await db.$executeRaw`

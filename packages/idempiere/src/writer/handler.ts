@@ -5,7 +5,15 @@
 import type { Job, Queue } from '@oms/queue';
 import { Worker } from '@oms/queue';
 import { IdempiereError } from '../errors';
-import { abandonBatch, finishBatch, prepareBatch, sendBatch, type Outcome, type PreparedBatch, type WriterContext } from './orders';
+import {
+  abandonBatch,
+  finishBatch,
+  prepareBatch,
+  sendBatch,
+  type Outcome,
+  type PreparedBatch,
+  type WriterContext,
+} from './orders';
 
 export interface WriteOrderRun {
   job: Job;
@@ -75,13 +83,20 @@ export async function runWriteOrder(ctx: WriterContext & { pause: OutagePause },
   const settle = async (unit: Unit) => {
     await finishBatch(ctx, unit.batch);
     // Settled siblings are done; those to retry stay waiting and run as jobs of their own.
-    await Promise.all(unit.jobs.filter((j) => unit.batch.outcomes.get(j.orderId)?.state !== 'retry').map((j) => queue.remove(j.jobId).catch(() => 0)));
+    await Promise.all(
+      unit.jobs
+        .filter((j) => unit.batch.outcomes.get(j.orderId)?.state !== 'retry')
+        .map((j) => queue.remove(j.jobId).catch(() => 0)),
+    );
   };
 
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   const giveUp = async (reason: string) => {
     // Retries exhausted on transient errors: `failed`, visible to the operator; the reconciler or a retry resumes it.
-    if (lastAttempt) await ctx.db.order.update({ where: { id: payload.orderId }, data: { erpState: 'failed', erpReason: reason.slice(0, 2000) } }).catch(() => undefined);
+    if (lastAttempt)
+      await ctx.db.order
+        .update({ where: { id: payload.orderId }, data: { erpState: 'failed', erpReason: reason.slice(0, 2000) } })
+        .catch(() => undefined);
   };
 
   const pending: Promise<unknown>[] = [];
@@ -89,7 +104,10 @@ export async function runWriteOrder(ctx: WriterContext & { pause: OutagePause },
   let failure: unknown;
   try {
     const first = await pull(size - 1);
-    let current: Unit = { batch: await prepareBatch(ctx, [payload.orderId, ...first.map((j) => j.orderId)]), jobs: first };
+    let current: Unit = {
+      batch: await prepareBatch(ctx, [payload.orderId, ...first.map((j) => j.orderId)]),
+      jobs: first,
+    };
     let previous: Promise<unknown> = Promise.resolve();
     for (let n = 1; ; n++) {
       const unit = current;
@@ -110,7 +128,12 @@ export async function runWriteOrder(ctx: WriterContext & { pause: OutagePause },
       previous = sent;
       // While iDempiere works on this batch: take and prepare the next one.
       const nextJobs = n < maxBatches && !run.stopping?.() ? await pull(size).catch(() => []) : [];
-      const preparing = nextJobs.length ? prepareBatch(ctx, nextJobs.map((j) => j.orderId)) : undefined;
+      const preparing = nextJobs.length
+        ? prepareBatch(
+            ctx,
+            nextJobs.map((j) => j.orderId),
+          )
+        : undefined;
       // The next batch goes out as soon as iDempiere has answered this one (reading the answer continues meanwhile).
       await writesDone;
       if (failure !== undefined || !preparing) {

@@ -8,7 +8,21 @@ import type { BatchRequest, IdempiereClient, IdRecord } from '../client';
 import { fkId, listValue } from '../client';
 import { IdempiereError } from '../errors';
 import { f } from '../filter';
-import { channelTag, customerBody, mapOrder, MappingError, poReference, productBody, skuColumn, UnknownSkuError, type CustomerRef, type MappedOrder, type MappingSettings, type NewProductSettings, type ProductRef } from '../mapping';
+import {
+  channelTag,
+  customerBody,
+  mapOrder,
+  MappingError,
+  poReference,
+  productBody,
+  skuColumn,
+  UnknownSkuError,
+  type CustomerRef,
+  type MappedOrder,
+  type MappingSettings,
+  type NewProductSettings,
+  type ProductRef,
+} from '../mapping';
 import { CustomerCache, ProductCache, type CustomerNeed } from './catalog';
 
 export interface WriterSettings extends MappingSettings {
@@ -29,7 +43,12 @@ export interface WriterContext {
   customers: CustomerCache;
 }
 
-export function createWriterContext(opts: { db: Db; client: IdempiereClient; log: Logger; settings: WriterSettings }): WriterContext {
+export function createWriterContext(opts: {
+  db: Db;
+  client: IdempiereClient;
+  log: Logger;
+  settings: WriterSettings;
+}): WriterContext {
   return { ...opts, products: new ProductCache(opts.client), customers: new CustomerCache(opts.client) };
 }
 
@@ -171,7 +190,13 @@ export interface PreparedBatch {
   /** Database writes started while sending (kept off the critical path), awaited by finishBatch. */
   saves: Promise<unknown>[];
   /** Products to create first in the batch request (unknown SKUs of channels that allow it). */
-  newProducts: { sku: string; column: 'Value' | 'UPC' | 'SKU'; orderId: string; body: Record<string, unknown>; price: Record<string, unknown> | null }[];
+  newProducts: {
+    sku: string;
+    column: 'Value' | 'UPC' | 'SKU';
+    orderId: string;
+    body: Record<string, unknown>;
+    price: Record<string, unknown> | null;
+  }[];
 }
 
 /**
@@ -217,10 +242,21 @@ export async function prepareBatch(ctx: WriterContext, orderIds: string[]): Prom
     outcomes.set(row.id, outcome);
   };
   const block = (row: Row, reason: string) => decide(row, { state: 'blocked', reason }, { state: 'blocked', reason });
-  const batch: PreparedBatch = { ids: orderIds, outcomes, updates, calls, ready: [], existing: [], decide, saves: [], newProducts: [] };
+  const batch: PreparedBatch = {
+    ids: orderIds,
+    outcomes,
+    updates,
+    calls,
+    ready: [],
+    existing: [],
+    decide,
+    saves: [],
+    newProducts: [],
+  };
 
   const rows = await loadRows(db, orderIds);
-  for (const id of orderIds) if (!rows.some((r) => r.id === id)) outcomes.set(id, { state: 'unchanged', reason: 'order not found' });
+  for (const id of orderIds)
+    if (!rows.some((r) => r.id === id)) outcomes.set(id, { state: 'unchanged', reason: 'order not found' });
 
   const fresh: Work[] = [];
   const lookups: Work[] = [];
@@ -248,7 +284,9 @@ export async function prepareBatch(ctx: WriterContext, orderIds: string[]): Prom
 
   // Interrupted writes: does the C_Order exist already? One GET for all of them.
   if (lookups.length) {
-    const refs = lookups.map((w) => w.row.erpReference ?? poReference(w.row.channelId, w.canon, ctx.settings.poReferenceLength));
+    const refs = lookups.map(
+      (w) => w.row.erpReference ?? poReference(w.row.channelId, w.canon, ctx.settings.poReferenceLength),
+    );
     const started = performance.now();
     const unique = [...new Set(refs)];
     const found: IdRecord[] = [];
@@ -262,8 +300,19 @@ export async function prepareBatch(ctx: WriterContext, orderIds: string[]): Prom
       );
     }
     lookups.forEach((w, i) => {
-      const hit = found.find((r) => r.POReference === refs[i] && String(r.Description ?? '').includes(channelTag(w.row.channelId)));
-      calls.push({ orderId: w.row.id, action: 'lookup', method: 'GET', path: 'models/C_Order', request: { POReference: refs[i] }, status: 200, durationMs: performance.now() - started, documentNo: hit ? String(hit.DocumentNo ?? '') : null });
+      const hit = found.find(
+        (r) => r.POReference === refs[i] && String(r.Description ?? '').includes(channelTag(w.row.channelId)),
+      );
+      calls.push({
+        orderId: w.row.id,
+        action: 'lookup',
+        method: 'GET',
+        path: 'models/C_Order',
+        request: { POReference: refs[i] },
+        status: 200,
+        durationMs: performance.now() - started,
+        documentNo: hit ? String(hit.DocumentNo ?? '') : null,
+      });
       if (hit) batch.existing.push({ ...w, found: hit });
       else fresh.push(w);
     });
@@ -273,7 +322,10 @@ export async function prepareBatch(ctx: WriterContext, orderIds: string[]): Prom
   for (const w of fresh) {
     if (isErpEligible(w.canon, w.row.channel.erpCreateOn)) toCreate.push(w);
     else {
-      const reason = w.canon.status === 'cancelled' || w.canon.status === 'returned' ? `${w.canon.status} before it reached the ERP` : `status ${w.canon.status} does not create the ERP order yet`;
+      const reason =
+        w.canon.status === 'cancelled' || w.canon.status === 'returned'
+          ? `${w.canon.status} before it reached the ERP`
+          : `status ${w.canon.status} does not create the ERP order yet`;
       decide(w.row, { state: 'waiting', reason }, { state: 'waiting', reason });
     }
   }
@@ -297,7 +349,8 @@ export async function prepareBatch(ctx: WriterContext, orderIds: string[]): Prom
       try {
         mapped = mapOrder(w.row.channel, w.canon, need.ref as CustomerRef, known, ctx.settings);
       } catch (err) {
-        if (!(err instanceof UnknownSkuError) || !w.row.channel.allowCreateProducts || !ctx.settings.newProduct) throw err;
+        if (!(err instanceof UnknownSkuError) || !w.row.channel.allowCreateProducts || !ctx.settings.newProduct)
+          throw err;
         // The channel allows it: create the products in the same request, referenced by Value.
         known = new Map(known);
         for (const sku of err.skus) {
@@ -305,13 +358,23 @@ export async function prepareBatch(ctx: WriterContext, orderIds: string[]): Prom
           if (ctx.products.isCreating(sku) || creatingNow.has(sku)) continue;
           creatingNow.add(sku);
           const line = w.canon.lines.find((l) => l.sku === sku)!;
-          const version = w.row.channel.erpPriceListId ? await ctx.products.priceListVersion(w.row.channel.erpPriceListId) : null;
+          const version = w.row.channel.erpPriceListId
+            ? await ctx.products.priceListVersion(w.row.channel.erpPriceListId)
+            : null;
           batch.newProducts.push({
             sku,
             column: skuColumn(w.row.channel.skuMatch),
             orderId: w.row.id,
             body: productBody(w.row.channel, sku, line.name, ctx.settings.newProduct),
-            price: version ? { M_PriceList_Version_ID: version, M_Product_ID: { lookupColumn: 'Value', lookupValue: sku }, PriceList: Number(line.unitPrice), PriceStd: Number(line.unitPrice), PriceLimit: 0 } : null,
+            price: version
+              ? {
+                  M_PriceList_Version_ID: version,
+                  M_Product_ID: { lookupColumn: 'Value', lookupValue: sku },
+                  PriceList: Number(line.unitPrice),
+                  PriceStd: Number(line.unitPrice),
+                  PriceLimit: 0,
+                }
+              : null,
           });
         }
         mapped = mapOrder(w.row.channel, w.canon, need.ref as CustomerRef, known, ctx.settings);
@@ -356,7 +419,11 @@ export async function sendBatch(ctx: WriterContext, batch: PreparedBatch, hooks:
   batch.ready = batch.ready.filter((r) => {
     const v = r.need.dependsOn;
     if (v && ctx.customers.failed(v)) {
-      batch.decide(r.w.row, { state: 'pending', reason: 'its new customer could not be created; retrying' }, { state: 'retry', reason: 'its new customer could not be created' });
+      batch.decide(
+        r.w.row,
+        { state: 'pending', reason: 'its new customer could not be created; retrying' },
+        { state: 'retry', reason: 'its new customer could not be created' },
+      );
       return false;
     }
     return true;
@@ -388,7 +455,11 @@ export function abandonBatch(ctx: WriterContext, batch: PreparedBatch): void {
 
 /** Saves the decisions of a batch: one UPDATE for all its orders, one INSERT for its call log. */
 export async function finishBatch(ctx: WriterContext, batch: PreparedBatch): Promise<void> {
-  await Promise.all([applyUpdates(ctx.db, batch.updates.splice(0)), recordCalls(ctx.db, batch.calls.splice(0)), ...batch.saves.splice(0)]);
+  await Promise.all([
+    applyUpdates(ctx.db, batch.updates.splice(0)),
+    recordCalls(ctx.db, batch.calls.splice(0)),
+    ...batch.saves.splice(0),
+  ]);
 }
 
 /**
@@ -429,7 +500,10 @@ async function sendCreates(ctx: WriterContext, batch: PreparedBatch, hooks: Send
     if (p.price) requests.push({ method: 'POST', path: 'v1/models/M_ProductPrice', body: p.price });
     return at;
   });
-  const customerAt = new Map<string, { index: number; create: NonNullable<CustomerNeed['create']>; orderId: string; body: Record<string, unknown> }>();
+  const customerAt = new Map<
+    string,
+    { index: number; create: NonNullable<CustomerNeed['create']>; orderId: string; body: Record<string, unknown> }
+  >();
   for (const r of ready) {
     const c = r.need.create;
     if (!c || customerAt.has(c.value)) continue;
@@ -460,7 +534,16 @@ async function sendCreates(ctx: WriterContext, batch: PreparedBatch, hooks: Send
   batch.newProducts.forEach((p, i) => {
     const res = results[productAt[i]!]!;
     const rec = res.body as IdRecord | undefined;
-    calls.push({ orderId: p.orderId, action: 'create-product', method: 'POST', path: 'models/M_Product', request: requestRecord(p.body, { price: p.price }), status: res.statusCode, durationMs: took, error: res.error ? errorMessage(res.error) : null });
+    calls.push({
+      orderId: p.orderId,
+      action: 'create-product',
+      method: 'POST',
+      path: 'models/M_Product',
+      request: requestRecord(p.body, { price: p.price }),
+      status: res.statusCode,
+      durationMs: took,
+      error: res.error ? errorMessage(res.error) : null,
+    });
     ctx.products.settle(p.sku, !res.error && rec?.id ? rec.id : null, p.column);
   });
 
@@ -469,7 +552,16 @@ async function sendCreates(ctx: WriterContext, batch: PreparedBatch, hooks: Send
   for (const [value, c] of customerAt) {
     const res = results[c.index]!;
     const rec = res.body as IdRecord | undefined;
-    calls.push({ orderId: c.orderId, action: 'create-customer', method: 'POST', path: 'models/C_BPartner', request: requestRecord(c.body), status: res.statusCode, durationMs: took, error: res.error ? errorMessage(res.error) : null });
+    calls.push({
+      orderId: c.orderId,
+      action: 'create-customer',
+      method: 'POST',
+      path: 'models/C_BPartner',
+      request: requestRecord(c.body),
+      status: res.statusCode,
+      durationMs: took,
+      error: res.error ? errorMessage(res.error) : null,
+    });
     if (res.error || !rec?.id) {
       customerError.set(value, res.error ?? new IdempiereError('server', 'C_BPartner created without an id'));
       continue;
@@ -489,21 +581,55 @@ async function sendCreates(ctx: WriterContext, batch: PreparedBatch, hooks: Send
     // An order whose new customer failed fails for the customer's reason, not for a missing foreign key.
     let err = res.error ? (value && customerError.get(value)) || res.error : undefined;
     // Its customer was being created by the previous batch, which failed to: retry, it is not this order's fault.
-    if (err && r.need.dependsOn && ctx.customers.failed(r.need.dependsOn)) err = new IdempiereError('lock_timeout', `its new customer could not be created: ${errorMessage(err)}`);
+    if (err && r.need.dependsOn && ctx.customers.failed(r.need.dependsOn))
+      err = new IdempiereError('lock_timeout', `its new customer could not be created: ${errorMessage(err)}`);
     const documentNo = rec && !err ? String(rec.DocumentNo ?? '') : null;
-    calls.push({ orderId: r.w.row.id, action: 'create', method: 'POST', path: 'models/C_Order', request: requestRecord(r.mapped.body, { fingerprint: r.mapped.fingerprint, batch: requests.length }), status: res.statusCode, durationMs: took, documentNo, error: err ? errorMessage(err) : null });
+    calls.push({
+      orderId: r.w.row.id,
+      action: 'create',
+      method: 'POST',
+      path: 'models/C_Order',
+      request: requestRecord(r.mapped.body, { fingerprint: r.mapped.fingerprint, batch: requests.length }),
+      status: res.statusCode,
+      durationMs: took,
+      documentNo,
+      error: err ? errorMessage(err) : null,
+    });
     if (!err && rec?.id) {
       const docStatus = listValue(rec.DocStatus);
       let reason: string | null = null;
       const grand = rec.GrandTotal;
-      if (grand !== undefined && grand !== null && Math.round(Number(grand) * 100) !== Math.round(Number(r.mapped.total) * 100)) {
+      if (
+        grand !== undefined &&
+        grand !== null &&
+        Math.round(Number(grand) * 100) !== Math.round(Number(r.mapped.total) * 100)
+      ) {
         reason = `iDempiere GrandTotal ${grand} differs from the platform total ${r.mapped.total} (taxes or rounding in the ERP)`;
         ctx.log.warn({ orderId: r.w.row.id, grand, total: r.mapped.total }, reason);
       }
-      decide(r.w.row, { state: reason ? 'needs_attention' : 'written', reason, erpOrderId: rec.id, documentNo, docStatus, writtenHash: r.w.row.contentHash }, { state: reason ? 'needs_attention' : 'written', reason: reason ?? undefined, documentNo: documentNo ?? undefined });
+      decide(
+        r.w.row,
+        {
+          state: reason ? 'needs_attention' : 'written',
+          reason,
+          erpOrderId: rec.id,
+          documentNo,
+          docStatus,
+          writtenHash: r.w.row.contentHash,
+        },
+        {
+          state: reason ? 'needs_attention' : 'written',
+          reason: reason ?? undefined,
+          documentNo: documentNo ?? undefined,
+        },
+      );
     } else if (err && err.transient) {
       // This one request failed and was rolled back on its own: nothing was created, so no lookup is needed.
-      decide(r.w.row, { state: 'pending', reason: errorMessage(err) }, { state: 'retry', reason: errorMessage(err), error: err });
+      decide(
+        r.w.row,
+        { state: 'pending', reason: errorMessage(err) },
+        { state: 'retry', reason: errorMessage(err), error: err },
+      );
     } else {
       const reason = err ? errorMessage(err) : 'C_Order created without an id';
       decide(r.w.row, { state: 'blocked', reason }, { state: 'blocked', reason });
@@ -513,11 +639,27 @@ async function sendCreates(ctx: WriterContext, batch: PreparedBatch, hooks: Send
 
 /** Whether anything of the order left the warehouse: an OMS shipment row or a completed M_InOut. */
 async function shippedDocument(ctx: WriterContext, row: Row, calls: CallRow[]): Promise<string | null> {
-  const s = await ctx.db.shipment.findFirst({ where: { orderId: row.id }, select: { erpDocumentNo: true, erpInOutId: true } });
+  const s = await ctx.db.shipment.findFirst({
+    where: { orderId: row.id },
+    select: { erpDocumentNo: true, erpInOutId: true },
+  });
   if (s) return s.erpDocumentNo ?? `M_InOut ${s.erpInOutId}`;
   const started = performance.now();
-  const page = await ctx.client.get<IdRecord>('M_InOut', { filter: f.and(f.eq('C_Order_ID', row.erpOrderId!), f.in('DocStatus', ['CO', 'CL', 'IP'])), select: ['DocumentNo'], top: 1 });
-  calls.push({ orderId: row.id, action: 'check-shipped', method: 'GET', path: 'models/M_InOut', request: { C_Order_ID: row.erpOrderId }, status: 200, durationMs: performance.now() - started, documentNo: page.records[0] ? String(page.records[0].DocumentNo) : null });
+  const page = await ctx.client.get<IdRecord>('M_InOut', {
+    filter: f.and(f.eq('C_Order_ID', row.erpOrderId!), f.in('DocStatus', ['CO', 'CL', 'IP'])),
+    select: ['DocumentNo'],
+    top: 1,
+  });
+  calls.push({
+    orderId: row.id,
+    action: 'check-shipped',
+    method: 'GET',
+    path: 'models/M_InOut',
+    request: { C_Order_ID: row.erpOrderId },
+    status: 200,
+    durationMs: performance.now() - started,
+    documentNo: page.records[0] ? String(page.records[0].DocumentNo) : null,
+  });
   return page.records[0] ? String(page.records[0].DocumentNo ?? page.records[0].id) : null;
 }
 
@@ -539,9 +681,17 @@ async function updateExisting(ctx: WriterContext, w: Work, decide: Decide, calls
     ? { erpOrderId, documentNo: String(w.found.DocumentNo ?? ''), docStatus: listValue(w.found.DocStatus) }
     : { erpOrderId, documentNo: row.erpDocumentNo, docStatus: row.erpDocStatus };
   const written = (extra: Partial<RowUpdate> = {}, reason: string | null = null) =>
-    decide(row, { state: 'written', reason, ...base, writtenHash: row.contentHash, ...extra }, { state: 'written', reason: reason ?? undefined, documentNo: (extra.documentNo ?? base.documentNo) ?? undefined });
+    decide(
+      row,
+      { state: 'written', reason, ...base, writtenHash: row.contentHash, ...extra },
+      { state: 'written', reason: reason ?? undefined, documentNo: extra.documentNo ?? base.documentNo ?? undefined },
+    );
   const attention = (reason: string) =>
-    decide(row, { state: 'needs_attention', reason, ...base, writtenHash: row.contentHash }, { state: 'needs_attention', reason });
+    decide(
+      row,
+      { state: 'needs_attention', reason, ...base, writtenHash: row.contentHash },
+      { state: 'needs_attention', reason },
+    );
   const docStatus = base.docStatus;
 
   if (canon.status === 'cancelled' || canon.status === 'returned') {
@@ -557,10 +707,28 @@ async function updateExisting(ctx: WriterContext, w: Work, decide: Decide, calls
     const started = performance.now();
     try {
       const rec = await ctx.client.docAction<IdRecord>('C_Order', erpOrderId, 'VO');
-      calls.push({ orderId: row.id, action: 'void', method: 'PUT', path: `models/C_Order/${erpOrderId}`, request: { 'doc-action': 'VO' }, status: 200, durationMs: performance.now() - started, documentNo: base.documentNo });
+      calls.push({
+        orderId: row.id,
+        action: 'void',
+        method: 'PUT',
+        path: `models/C_Order/${erpOrderId}`,
+        request: { 'doc-action': 'VO' },
+        status: 200,
+        durationMs: performance.now() - started,
+        documentNo: base.documentNo,
+      });
       return written({ docStatus: listValue(rec.DocStatus) ?? 'VO' }, `voided: ${canon.status} on the platform`);
     } catch (err) {
-      calls.push({ orderId: row.id, action: 'void', method: 'PUT', path: `models/C_Order/${erpOrderId}`, request: { 'doc-action': 'VO' }, status: (err as IdempiereError).status ?? null, durationMs: performance.now() - started, error: errorMessage(err) });
+      calls.push({
+        orderId: row.id,
+        action: 'void',
+        method: 'PUT',
+        path: `models/C_Order/${erpOrderId}`,
+        request: { 'doc-action': 'VO' },
+        status: (err as IdempiereError).status ?? null,
+        durationMs: performance.now() - started,
+        error: errorMessage(err),
+      });
       throw err;
     }
   }
@@ -571,47 +739,114 @@ async function updateExisting(ctx: WriterContext, w: Work, decide: Decide, calls
     // It exists: record it whatever the mapping says today (the fingerprint is only for later changes).
     let fingerprint: string | null = null;
     try {
-      fingerprint = mapOrder(row.channel, canon, { bpartnerId: 1 }, products.get(row.channelId) ?? new Map(), ctx.settings).fingerprint;
+      fingerprint = mapOrder(
+        row.channel,
+        canon,
+        { bpartnerId: 1 },
+        products.get(row.channelId) ?? new Map(),
+        ctx.settings,
+      ).fingerprint;
     } catch {
       // no baseline: the next change is compared from scratch
     }
-    calls.push({ orderId: row.id, action: 'lookup', method: 'GET', path: 'models/C_Order', request: { fingerprint, POReference: row.erpReference }, status: 200, durationMs: 0, documentNo: base.documentNo });
+    calls.push({
+      orderId: row.id,
+      action: 'lookup',
+      method: 'GET',
+      path: 'models/C_Order',
+      request: { fingerprint, POReference: row.erpReference },
+      status: 200,
+      durationMs: 0,
+      documentNo: base.documentNo,
+    });
     return written({}, 'found in iDempiere after an interrupted write');
   }
-  const mapped = mapOrder(row.channel, canon, { bpartnerId: 1 }, products.get(row.channelId) ?? new Map(), ctx.settings);
+  const mapped = mapOrder(
+    row.channel,
+    canon,
+    { bpartnerId: 1 },
+    products.get(row.channelId) ?? new Map(),
+    ctx.settings,
+  );
   const previous = await lastFingerprint(ctx, row.id);
   if (previous === null) {
     // Written before fingerprints were kept: take the current content as the baseline.
-    calls.push({ orderId: row.id, action: 'lookup', method: 'GET', path: 'models/C_Order', request: { fingerprint: mapped.fingerprint, baseline: true }, status: 200, durationMs: 0, documentNo: base.documentNo });
+    calls.push({
+      orderId: row.id,
+      action: 'lookup',
+      method: 'GET',
+      path: 'models/C_Order',
+      request: { fingerprint: mapped.fingerprint, baseline: true },
+      status: 200,
+      durationMs: 0,
+      documentNo: base.documentNo,
+    });
     return written();
   }
   if (previous === mapped.fingerprint) return written();
 
-  if (SHIPPED_STATUSES.includes(canon.status)) return attention(`changed on the platform after shipment: check the ERP order ${base.documentNo}`);
+  if (SHIPPED_STATUSES.includes(canon.status))
+    return attention(`changed on the platform after shipment: check the ERP order ${base.documentNo}`);
   const shipped = await shippedDocument(ctx, r, calls);
-  if (shipped) return attention(`changed on the platform after shipment ${shipped}: check the ERP order ${base.documentNo}`);
-  if (docStatus === 'VO' || docStatus === 'CL') return attention(`changed on the platform but the ERP order is ${docStatus}`);
+  if (shipped)
+    return attention(`changed on the platform after shipment ${shipped}: check the ERP order ${base.documentNo}`);
+  if (docStatus === 'VO' || docStatus === 'CL')
+    return attention(`changed on the platform but the ERP order is ${docStatus}`);
 
   // Reactivate, replace the lines, complete: one transactional batch, all or nothing.
   const started = performance.now();
-  const lines = await ctx.client.getAll<IdRecord>('C_OrderLine', { filter: f.eq('C_Order_ID', erpOrderId), select: ['Line'] });
+  const lines = await ctx.client.getAll<IdRecord>('C_OrderLine', {
+    filter: f.eq('C_Order_ID', erpOrderId),
+    select: ['Line'],
+  });
   const body: Record<string, unknown> = { ...mapped.body };
   // Fixed once lines exist (core MOrder); the customer stays as created.
-  for (const k of ['C_BPartner_ID', 'C_BPartner_Location_ID', 'M_PriceList_ID', 'DateOrdered', 'AD_Org_ID', 'IsSOTrx', 'doc-action']) delete body[k];
+  for (const k of [
+    'C_BPartner_ID',
+    'C_BPartner_Location_ID',
+    'M_PriceList_ID',
+    'DateOrdered',
+    'AD_Org_ID',
+    'IsSOTrx',
+    'doc-action',
+  ])
+    delete body[k];
   body.C_OrderLine = [...lines.map((l) => ({ id: l.id, '(delete)': true })), ...(mapped.body.C_OrderLine as unknown[])];
   if (row.channel.completeInErp) body['doc-action'] = 'CO';
   const requests: BatchRequest[] = [];
-  if (docStatus === 'CO' || docStatus === 'IP') requests.push({ method: 'PUT', path: `v1/models/C_Order/${erpOrderId}`, body: { 'doc-action': 'RE' } });
+  if (docStatus === 'CO' || docStatus === 'IP')
+    requests.push({ method: 'PUT', path: `v1/models/C_Order/${erpOrderId}`, body: { 'doc-action': 'RE' } });
   requests.push({ method: 'PUT', path: `v1/models/C_Order/${erpOrderId}`, body });
   try {
     const results = await ctx.client.batch(requests, { transaction: true });
     const failed = results.find((x) => x.error);
     if (failed?.error) throw failed.error;
     const rec = results[results.length - 1]!.body as IdRecord;
-    calls.push({ orderId: row.id, action: 'update', method: 'PUT', path: `models/C_Order/${erpOrderId}`, request: requestRecord(body, { fingerprint: mapped.fingerprint, reactivated: requests.length > 1 }), status: 200, durationMs: performance.now() - started, documentNo: base.documentNo });
-    return written({ docStatus: listValue(rec?.DocStatus) ?? docStatus }, 'updated: changed on the platform before shipment');
+    calls.push({
+      orderId: row.id,
+      action: 'update',
+      method: 'PUT',
+      path: `models/C_Order/${erpOrderId}`,
+      request: requestRecord(body, { fingerprint: mapped.fingerprint, reactivated: requests.length > 1 }),
+      status: 200,
+      durationMs: performance.now() - started,
+      documentNo: base.documentNo,
+    });
+    return written(
+      { docStatus: listValue(rec?.DocStatus) ?? docStatus },
+      'updated: changed on the platform before shipment',
+    );
   } catch (err) {
-    calls.push({ orderId: row.id, action: 'update', method: 'PUT', path: `models/C_Order/${erpOrderId}`, request: requestRecord(body, { fingerprint: mapped.fingerprint }), status: (err as IdempiereError).status ?? null, durationMs: performance.now() - started, error: errorMessage(err) });
+    calls.push({
+      orderId: row.id,
+      action: 'update',
+      method: 'PUT',
+      path: `models/C_Order/${erpOrderId}`,
+      request: requestRecord(body, { fingerprint: mapped.fingerprint }),
+      status: (err as IdempiereError).status ?? null,
+      durationMs: performance.now() - started,
+      error: errorMessage(err),
+    });
     throw err;
   }
 }

@@ -10,7 +10,6 @@ import { createWriterContext, type WriterContext } from './orders';
 import { OutagePause, runWriteOrder } from './handler';
 import { pollShipments } from './shipments';
 
-
 export const POLL_SHIPMENTS_SCHEDULER = 'poll-shipments';
 
 export function createIdempiereClient(config: Config, log?: Logger): IdempiereClient {
@@ -35,7 +34,13 @@ export interface ErpWriter {
   schedule(): Promise<void>;
 }
 
-export function createErpWriter(opts: { config: Config; db: Db; log: Logger; queues: Queues; client?: IdempiereClient }): ErpWriter {
+export function createErpWriter(opts: {
+  config: Config;
+  db: Db;
+  log: Logger;
+  queues: Queues;
+  client?: IdempiereClient;
+}): ErpWriter {
   const { config, db, log, queues } = opts;
   const client = opts.client ?? createIdempiereClient(config, log);
   const ctx = {
@@ -46,7 +51,11 @@ export function createErpWriter(opts: { config: Config; db: Db; log: Logger; que
       settings: {
         batchSize: config.ERP_BATCH_SIZE,
         batchesPerJob: 20,
-        newProduct: { uomId: config.IDEMPIERE_PRODUCT_UOM_ID, categoryId: config.IDEMPIERE_PRODUCT_CATEGORY_ID, taxCategoryId: config.IDEMPIERE_PRODUCT_TAX_CATEGORY_ID },
+        newProduct: {
+          uomId: config.IDEMPIERE_PRODUCT_UOM_ID,
+          categoryId: config.IDEMPIERE_PRODUCT_CATEGORY_ID,
+          taxCategoryId: config.IDEMPIERE_PRODUCT_TAX_CATEGORY_ID,
+        },
         poReferenceLength: config.IDEMPIERE_POREFERENCE_LENGTH,
         timeZone: config.IDEMPIERE_TIMEZONE,
         defaultOrgId: config.IDEMPIERE_ORG_ID,
@@ -66,7 +75,9 @@ export function createErpWriter(opts: { config: Config; db: Db; log: Logger; que
     // A crashed writer's job returns to the queue once its lock expires (then it is looked up, not re-created).
     workerOptions: { lockDuration: config.ERP_JOB_LOCK_MS, stalledInterval: config.ERP_JOB_LOCK_MS },
     handlers: [
-      handle('writeOrder', async ({ job, payload, worker }) => runWriteOrder(ctx, { job, payload, queue: erpQueue, stopping: () => worker.closing !== undefined })),
+      handle('writeOrder', async ({ job, payload, worker }) =>
+        runWriteOrder(ctx, { job, payload, queue: erpQueue, stopping: () => worker.closing !== undefined }),
+      ),
       handle('pollShipments', async () => {
         try {
           const r = await pollShipments({ db, client, log, queues });
@@ -90,9 +101,15 @@ export function createErpWriter(opts: { config: Config; db: Db; log: Logger; que
       await erpQueue.upsertJobScheduler(
         POLL_SHIPMENTS_SCHEDULER,
         { every: config.SHIPMENT_POLL_MS },
-        { name: jobs.pollShipments.name, data: {}, opts: { removeOnComplete: jobs.pollShipments.options.removeOnComplete, removeOnFail: jobs.pollShipments.options.removeOnFail } },
+        {
+          name: jobs.pollShipments.name,
+          data: {},
+          opts: {
+            removeOnComplete: jobs.pollShipments.options.removeOnComplete,
+            removeOnFail: jobs.pollShipments.options.removeOnFail,
+          },
+        },
       );
     },
   };
 }
-

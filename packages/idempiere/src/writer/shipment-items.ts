@@ -43,7 +43,8 @@ export function matchShipmentItems(
 ): ShipmentItem[] {
   // Quantities per product first: a line split into two C_OrderLines ships as two M_InOutLines.
   const perProduct = new Map<number, number>();
-  for (const l of shipped) if (l.quantity > 0) perProduct.set(l.productId, (perProduct.get(l.productId) ?? 0) + l.quantity);
+  for (const l of shipped)
+    if (l.quantity > 0) perProduct.set(l.productId, (perProduct.get(l.productId) ?? 0) + l.quantity);
   const out: ShipmentItem[] = [];
   const left = new Map(orderLines.map((l) => [l.lineId, l.quantity]));
   for (const [productId, qty] of perProduct) {
@@ -75,22 +76,38 @@ export interface ItemsOrder {
 
 /** The order's lines from its canonical form (null when it has none stored). */
 function orderLines(normalized: unknown): OrderLineRef[] {
-  const lines = normalized && typeof normalized === 'object' && Array.isArray((normalized as { lines?: unknown }).lines) ? (normalized as { lines: unknown[] }).lines : [];
-  return lines.filter((l): l is Record<string, unknown> => !!l && typeof l === 'object').map((l) => ({
-    lineId: String(l.lineId),
-    sku: typeof l.sku === 'string' ? l.sku : null,
-    quantity: typeof l.quantity === 'number' ? l.quantity : Number(l.quantity ?? 0),
-  }));
+  const lines =
+    normalized && typeof normalized === 'object' && Array.isArray((normalized as { lines?: unknown }).lines)
+      ? (normalized as { lines: unknown[] }).lines
+      : [];
+  return lines
+    .filter((l): l is Record<string, unknown> => !!l && typeof l === 'object')
+    .map((l) => ({
+      lineId: String(l.lineId),
+      sku: typeof l.sku === 'string' ? l.sku : null,
+      quantity: typeof l.quantity === 'number' ? l.quantity : Number(l.quantity ?? 0),
+    }));
 }
 
 /**
  * Reads the lines of several M_InOut and their products (two requests, paged) and matches each shipment to
  * its order's lines. Returns M_InOut_ID -> items.
  */
-export async function readShipmentItems(db: Db, client: IdempiereClient, inOuts: { inOutId: number; order: ItemsOrder }[]): Promise<Map<number, ShipmentItem[]>> {
+export async function readShipmentItems(
+  db: Db,
+  client: IdempiereClient,
+  inOuts: { inOutId: number; order: ItemsOrder }[],
+): Promise<Map<number, ShipmentItem[]>> {
   const result = new Map<number, ShipmentItem[]>();
   if (inOuts.length === 0) return result;
-  const lines = await client.getAll<IdRecord>('M_InOutLine', { filter: f.in('M_InOut_ID', inOuts.map((i) => i.inOutId)), select: ['M_InOut_ID', 'M_Product_ID', 'MovementQty'], orderby: 'M_InOutLine_ID' });
+  const lines = await client.getAll<IdRecord>('M_InOutLine', {
+    filter: f.in(
+      'M_InOut_ID',
+      inOuts.map((i) => i.inOutId),
+    ),
+    select: ['M_InOut_ID', 'M_Product_ID', 'MovementQty'],
+    orderby: 'M_InOutLine_ID',
+  });
   const byInOut = new Map<number, InOutLine[]>();
   for (const l of lines) {
     const inOutId = fkId(l.M_InOut_ID);
@@ -103,16 +120,27 @@ export async function readShipmentItems(db: Db, client: IdempiereClient, inOuts:
   const productIds = [...new Set([...byInOut.values()].flat().map((l) => l.productId))];
   const products = new Map<number, IdRecord>();
   for (let i = 0; i < productIds.length; i += 50) {
-    for (const p of await client.getAll<IdRecord>('M_Product', { filter: f.in('M_Product_ID', productIds.slice(i, i + 50)), select: ['Value', 'UPC', 'SKU'] })) products.set(p.id, p);
+    for (const p of await client.getAll<IdRecord>('M_Product', {
+      filter: f.in('M_Product_ID', productIds.slice(i, i + 50)),
+      select: ['Value', 'UPC', 'SKU'],
+    }))
+      products.set(p.id, p);
   }
   const channelIds = [...new Set(inOuts.map((i) => i.order.channelId))];
   const overrides = productIds.length
-    ? await db.skuMapping.findMany({ where: { channelId: { in: channelIds }, erpProductId: { in: productIds } }, select: { channelId: true, platformSku: true, erpProductId: true } })
+    ? await db.skuMapping.findMany({
+        where: { channelId: { in: channelIds }, erpProductId: { in: productIds } },
+        select: { channelId: true, platformSku: true, erpProductId: true },
+      })
     : [];
   for (const { inOutId, order } of inOuts) {
     const col = skuColumn(order.skuMatch);
     const skusOf = (productId: number) => {
-      const set = new Set(overrides.filter((o) => o.channelId === order.channelId && o.erpProductId === productId).map((o) => o.platformSku));
+      const set = new Set(
+        overrides
+          .filter((o) => o.channelId === order.channelId && o.erpProductId === productId)
+          .map((o) => o.platformSku),
+      );
       const v = products.get(productId)?.[col];
       if (typeof v === 'string' && v) set.add(v);
       return set;

@@ -49,13 +49,20 @@ export async function carrierFor(db: Db, channelId: string, erpShipperName: stri
 
 async function initialCursor(db: Db): Promise<string> {
   // Nothing polled yet: start at the first order the OMS wrote (nothing before it can be ours).
-  const first = await db.order.findFirst({ where: { erpOrderId: { not: null } }, orderBy: { erpUpdatedAt: 'asc' }, select: { erpUpdatedAt: true, createdAt: true } });
+  const first = await db.order.findFirst({
+    where: { erpOrderId: { not: null } },
+    orderBy: { erpUpdatedAt: 'asc' },
+    select: { erpUpdatedAt: true, createdAt: true },
+  });
   const at = first ? (first.erpUpdatedAt ?? first.createdAt) : new Date();
   return new Date(at.getTime() - 24 * 3600_000).toISOString();
 }
 
 /** One poll: new shipments since the cursor, carrier-blocked shipments whose mapping now exists, tracking write-back. */
-export async function pollShipments(ctx: ShipmentContext, opts: { pageSize?: number; maxPages?: number } = {}): Promise<PollResult> {
+export async function pollShipments(
+  ctx: ShipmentContext,
+  opts: { pageSize?: number; maxPages?: number } = {},
+): Promise<PollResult> {
   const { db, client } = ctx;
   const pageSize = opts.pageSize ?? 100;
   const cursorRow = await db.cursor.findUnique({ where: { name: SHIPMENT_CURSOR } });
@@ -69,7 +76,17 @@ export async function pollShipments(ctx: ShipmentContext, opts: { pageSize?: num
     const started = performance.now();
     const res = await client.get<IdRecord>('M_InOut', {
       filter,
-      select: ['DocumentNo', 'DocStatus', 'C_Order_ID', 'M_Shipper_ID', 'TrackingNo', 'MovementDate', 'ShipDate', 'NoPackages', 'Updated'],
+      select: [
+        'DocumentNo',
+        'DocStatus',
+        'C_Order_ID',
+        'M_Shipper_ID',
+        'TrackingNo',
+        'MovementDate',
+        'ShipDate',
+        'NoPackages',
+        'Updated',
+      ],
       orderby: 'Updated asc',
       top: pageSize,
       skip: page * pageSize,
@@ -77,17 +94,42 @@ export async function pollShipments(ctx: ShipmentContext, opts: { pageSize?: num
     result.seen += res.records.length;
     const erpOrderIds = [...new Set(res.records.map((r) => fkId(r.C_Order_ID)).filter((x): x is number => x !== null))];
     const orders = erpOrderIds.length
-      ? await db.order.findMany({ where: { erpOrderId: { in: erpOrderIds } }, select: { id: true, erpOrderId: true, channelId: true, normalized: true, channel: { select: { name: true, skuMatch: true, platform: { select: { kind: true } } } } } })
+      ? await db.order.findMany({
+          where: { erpOrderId: { in: erpOrderIds } },
+          select: {
+            id: true,
+            erpOrderId: true,
+            channelId: true,
+            normalized: true,
+            channel: { select: { name: true, skuMatch: true, platform: { select: { kind: true } } } },
+          },
+        })
       : [];
     const known = new Set(
-      (await db.shipment.findMany({ where: { erpInOutId: { in: res.records.map((r) => r.id) } }, select: { erpInOutId: true } })).map((s) => s.erpInOutId),
+      (
+        await db.shipment.findMany({
+          where: { erpInOutId: { in: res.records.map((r) => r.id) } },
+          select: { erpInOutId: true },
+        })
+      ).map((s) => s.erpInOutId),
     );
     // What each new shipment carries, matched to its platform order's lines: a platform with packages or line
     // confirmations pushes each shipment for its own part of the order (see @oms/platforms planShipments).
-    const items = await readShipmentItems(db, client, res.records.flatMap((r) => {
-      const order = orders.find((o) => o.erpOrderId === fkId(r.C_Order_ID));
-      return order && !known.has(r.id) ? [{ inOutId: r.id, order: { channelId: order.channelId, skuMatch: order.channel.skuMatch, normalized: order.normalized } }] : [];
-    }));
+    const items = await readShipmentItems(
+      db,
+      client,
+      res.records.flatMap((r) => {
+        const order = orders.find((o) => o.erpOrderId === fkId(r.C_Order_ID));
+        return order && !known.has(r.id)
+          ? [
+              {
+                inOutId: r.id,
+                order: { channelId: order.channelId, skuMatch: order.channel.skuMatch, normalized: order.normalized },
+              },
+            ]
+          : [];
+      }),
+    );
     for (const r of res.records) {
       const updated = typeof r.Updated === 'string' ? r.Updated : null;
       if (updated && updated > cursor) cursor = updated;
@@ -95,9 +137,14 @@ export async function pollShipments(ctx: ShipmentContext, opts: { pageSize?: num
       if (!order || known.has(r.id)) continue;
       const shipperName = identifier(r.M_Shipper_ID);
       const carrier = shipperName ? await carrierFor(db, order.channelId, shipperName) : null;
-      const reason = !shipperName ? `iDempiere shipment ${String(r.DocumentNo)} has no shipper (M_Shipper_ID)` : !carrier ? noMapping(shipperName, order.channel.name) : null;
+      const reason = !shipperName
+        ? `iDempiere shipment ${String(r.DocumentNo)} has no shipper (M_Shipper_ID)`
+        : !carrier
+          ? noMapping(shipperName, order.channel.name)
+          : null;
       const tracking = typeof r.TrackingNo === 'string' && r.TrackingNo.trim() ? r.TrackingNo.trim() : null;
-      const shippedAt = typeof r.ShipDate === 'string' ? r.ShipDate : typeof r.MovementDate === 'string' ? r.MovementDate : null;
+      const shippedAt =
+        typeof r.ShipDate === 'string' ? r.ShipDate : typeof r.MovementDate === 'string' ? r.MovementDate : null;
       const created = await db.shipment.upsert({
         where: { erpInOutId: r.id },
         update: {},
@@ -117,19 +164,37 @@ export async function pollShipments(ctx: ShipmentContext, opts: { pageSize?: num
         },
       });
       await recordCalls(db, [
-        { orderId: order.id, shipmentId: created.id, action: 'record-shipment', method: 'GET', path: 'models/M_InOut', request: { M_InOut_ID: r.id, TrackingNo: tracking, shipper: shipperName }, status: 200, durationMs: performance.now() - started, documentNo: created.erpDocumentNo },
+        {
+          orderId: order.id,
+          shipmentId: created.id,
+          action: 'record-shipment',
+          method: 'GET',
+          path: 'models/M_InOut',
+          request: { M_InOut_ID: r.id, TrackingNo: tracking, shipper: shipperName },
+          status: 200,
+          durationMs: performance.now() - started,
+          documentNo: created.erpDocumentNo,
+        },
       ]);
       if (reason) {
         result.blocked++;
         ctx.log.warn({ shipmentId: created.id, orderId: order.id, reason }, 'shipment blocked');
       } else {
         result.recorded++;
-        await ctx.queues.add('pushShipment', { shipmentId: created.id }, { platform: order.channel.platform.kind as PlatformKindName });
+        await ctx.queues.add(
+          'pushShipment',
+          { shipmentId: created.id },
+          { platform: order.channel.platform.kind as PlatformKindName },
+        );
       }
     }
     if (res.records.length < pageSize) break;
   }
-  await db.cursor.upsert({ where: { name: SHIPMENT_CURSOR }, update: { value: cursor }, create: { name: SHIPMENT_CURSOR, value: cursor } });
+  await db.cursor.upsert({
+    where: { name: SHIPMENT_CURSOR },
+    update: { value: cursor },
+    create: { name: SHIPMENT_CURSOR, value: cursor },
+  });
   result.cursor = cursor;
   result.released = await releaseCarrierBlocked(ctx);
   result.trackingWritten = await writeBackAssignedTracking(ctx);
@@ -141,17 +206,29 @@ export async function releaseCarrierBlocked(ctx: ShipmentContext): Promise<numbe
   const blocked = await ctx.db.shipment.findMany({
     where: { state: 'blocked', carrier: null, erpShipperName: { not: null } },
     take: 500,
-    select: { id: true, channelId: true, erpShipperName: true, channel: { select: { platform: { select: { kind: true } } } } },
+    select: {
+      id: true,
+      channelId: true,
+      erpShipperName: true,
+      channel: { select: { platform: { select: { kind: true } } } },
+    },
   });
   let released = 0;
   for (const s of blocked) {
     const carrier = await carrierFor(ctx.db, s.channelId, s.erpShipperName!);
     if (!carrier) continue;
-    const n = await ctx.db.shipment.updateMany({ where: { id: s.id, state: 'blocked' }, data: { carrier, state: 'pending', reason: null } });
+    const n = await ctx.db.shipment.updateMany({
+      where: { id: s.id, state: 'blocked' },
+      data: { carrier, state: 'pending', reason: null },
+    });
     if (n.count) {
       released++;
       // The job that blocked it is still kept under the same id: add it fresh.
-      await ctx.queues.addFresh('pushShipment', { shipmentId: s.id }, { platform: s.channel.platform.kind as PlatformKindName });
+      await ctx.queues.addFresh(
+        'pushShipment',
+        { shipmentId: s.id },
+        { platform: s.channel.platform.kind as PlatformKindName },
+      );
     }
   }
   return released;
@@ -162,17 +239,44 @@ export async function releaseCarrierBlocked(ctx: ShipmentContext): Promise<numbe
  * For platforms that assign the number themselves: the platform worker stores it on oms_shipment, and either
  * calls this or lets the next poll-shipments do it.
  */
-export async function writeTrackingNumber(ctx: Pick<ShipmentContext, 'db' | 'client'>, shipmentId: string): Promise<void> {
+export async function writeTrackingNumber(
+  ctx: Pick<ShipmentContext, 'db' | 'client'>,
+  shipmentId: string,
+): Promise<void> {
   const s = await ctx.db.shipment.findUnique({ where: { id: shipmentId } });
   if (!s) throw new Error(`shipment ${shipmentId} not found`);
   if (!s.trackingNumber) throw new Error(`shipment ${shipmentId} has no tracking number yet`);
   const started = performance.now();
   try {
     await ctx.client.update('M_InOut', s.erpInOutId, { TrackingNo: s.trackingNumber });
-    await recordCalls(ctx.db, [{ orderId: s.orderId, shipmentId: s.id, action: 'write-tracking', method: 'PUT', path: `models/M_InOut/${s.erpInOutId}`, request: { TrackingNo: s.trackingNumber }, status: 200, durationMs: performance.now() - started, documentNo: s.erpDocumentNo }]);
+    await recordCalls(ctx.db, [
+      {
+        orderId: s.orderId,
+        shipmentId: s.id,
+        action: 'write-tracking',
+        method: 'PUT',
+        path: `models/M_InOut/${s.erpInOutId}`,
+        request: { TrackingNo: s.trackingNumber },
+        status: 200,
+        durationMs: performance.now() - started,
+        documentNo: s.erpDocumentNo,
+      },
+    ]);
   } catch (err) {
     const e = err as IdempiereError;
-    await recordCalls(ctx.db, [{ orderId: s.orderId, shipmentId: s.id, action: 'write-tracking', method: 'PUT', path: `models/M_InOut/${s.erpInOutId}`, request: { TrackingNo: s.trackingNumber }, status: e.status ?? null, durationMs: performance.now() - started, error: e.message }]);
+    await recordCalls(ctx.db, [
+      {
+        orderId: s.orderId,
+        shipmentId: s.id,
+        action: 'write-tracking',
+        method: 'PUT',
+        path: `models/M_InOut/${s.erpInOutId}`,
+        request: { TrackingNo: s.trackingNumber },
+        status: e.status ?? null,
+        durationMs: performance.now() - started,
+        error: e.message,
+      },
+    ]);
     throw err;
   }
 }

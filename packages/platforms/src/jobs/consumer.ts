@@ -25,11 +25,21 @@ export function platformConsumer(ctx: PlatformJobContext, opts: ConsumerOptions)
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {}),
     },
     handlers: [
-      handle('getOrders', ({ payload, job, token, log }) => handleGetOrders(ctx, { channelId: payload.channelId, job, token, log })),
-      handle('refreshToken', ({ payload, job, log }) => handleRefreshToken(ctx, { channelId: payload.channelId, job, log })),
-      handle('fetchOrder', ({ payload, job, log }) => handleFetchOrder(ctx, { channelId: payload.channelId, externalId: payload.externalId, job, log })),
-      handle('backfill', ({ payload, job, token, log }) => handleBackfill(ctx, { channelId: payload.channelId, syncRunId: payload.syncRunId, job, token, log })),
-      handle('pushShipment', ({ payload, job, token, log }) => handlePushShipment(ctx, { shipmentId: payload.shipmentId, job, token, log })),
+      handle('getOrders', ({ payload, job, token, log }) =>
+        handleGetOrders(ctx, { channelId: payload.channelId, job, token, log }),
+      ),
+      handle('refreshToken', ({ payload, job, log }) =>
+        handleRefreshToken(ctx, { channelId: payload.channelId, job, log }),
+      ),
+      handle('fetchOrder', ({ payload, job, log }) =>
+        handleFetchOrder(ctx, { channelId: payload.channelId, externalId: payload.externalId, job, log }),
+      ),
+      handle('backfill', ({ payload, job, token, log }) =>
+        handleBackfill(ctx, { channelId: payload.channelId, syncRunId: payload.syncRunId, job, token, log }),
+      ),
+      handle('pushShipment', ({ payload, job, token, log }) =>
+        handlePushShipment(ctx, { shipmentId: payload.shipmentId, job, token, log }),
+      ),
     ],
   };
 }

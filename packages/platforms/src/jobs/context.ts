@@ -53,12 +53,19 @@ const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
  * Returns undefined without running fn when another job holds it. The lock is renewed while fn runs and
  * expires on its own when the process dies.
  */
-export async function withChannelLock<T>(ctx: PlatformJobContext, channelId: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+export async function withChannelLock<T>(
+  ctx: PlatformJobContext,
+  channelId: string,
+  fn: () => Promise<T>,
+): Promise<{ ran: true; value: T } | { ran: false }> {
   const key = `${ctx.queues.prefix}:oms-lock:channel:${channelId}`;
   const token = randomBytes(12).toString('hex');
   const ok = await ctx.redis.set(key, token, 'PX', ctx.settings.lockTtlMs, 'NX');
   if (ok !== 'OK') return { ran: false };
-  const timer = setInterval(() => void ctx.redis.eval(RENEW, 1, key, token, String(ctx.settings.lockTtlMs)).catch(() => undefined), Math.max(1000, Math.floor(ctx.settings.lockTtlMs / 3)));
+  const timer = setInterval(
+    () => void ctx.redis.eval(RENEW, 1, key, token, String(ctx.settings.lockTtlMs)).catch(() => undefined),
+    Math.max(1000, Math.floor(ctx.settings.lockTtlMs / 3)),
+  );
   timer.unref();
   try {
     return { ran: true, value: await fn() };

@@ -13,11 +13,22 @@ import { emptyCounts, upsertOrders, type UpsertCounts } from './upsert';
 export interface Window extends TimeWindow {}
 
 /** Windows from a cursor: start OVERLAP before it (never before syncStartAt), end SETTLE before now, split to the platform's maximum. */
-export function computeWindows(args: { cursor: Date | null; syncStartAt: Date; now: Date; overlapSeconds: number; settleSeconds: number; maxWindowMs: number; field: 'created' | 'updated' }): Window[] {
-  const start = args.cursor ? Math.max(args.syncStartAt.getTime(), args.cursor.getTime() - args.overlapSeconds * 1000) : args.syncStartAt.getTime();
+export function computeWindows(args: {
+  cursor: Date | null;
+  syncStartAt: Date;
+  now: Date;
+  overlapSeconds: number;
+  settleSeconds: number;
+  maxWindowMs: number;
+  field: 'created' | 'updated';
+}): Window[] {
+  const start = args.cursor
+    ? Math.max(args.syncStartAt.getTime(), args.cursor.getTime() - args.overlapSeconds * 1000)
+    : args.syncStartAt.getTime();
   const end = args.now.getTime() - args.settleSeconds * 1000;
   const out: Window[] = [];
-  for (let from = start; from < end; from += args.maxWindowMs) out.push({ field: args.field, from: new Date(from), to: new Date(Math.min(end, from + args.maxWindowMs)) });
+  for (let from = start; from < end; from += args.maxWindowMs)
+    out.push({ field: args.field, from: new Date(from), to: new Date(Math.min(end, from + args.maxWindowMs)) });
   return out;
 }
 
@@ -26,7 +37,14 @@ export interface RunTotals extends UpsertCounts {
 }
 
 /** Lists one window to its end and stores every page; one refresh-and-retry on an auth error. */
-export async function importWindow(ctx: PlatformJobContext, channelId: string, state: { row: ChannelWithPlatform; store: StoreAccess }, window: Window, totals: RunTotals, log: Logger): Promise<void> {
+export async function importWindow(
+  ctx: PlatformJobContext,
+  channelId: string,
+  state: { row: ChannelWithPlatform; store: StoreAccess },
+  window: Window,
+  totals: RunTotals,
+  log: Logger,
+): Promise<void> {
   let retried = false;
   for (;;) {
     try {
@@ -43,7 +61,11 @@ export async function importWindow(ctx: PlatformJobContext, channelId: string, s
       if (!(err instanceof AuthError) || retried) throw err;
       retried = true;
       log.info({ channelId, err: err.message }, 'access token refused: refreshing once and retrying the window');
-      const outcome = await refreshChannelToken(ctx, channelId, { force: true, seenVersion: state.row.tokenVersion, log });
+      const outcome = await refreshChannelToken(ctx, channelId, {
+        force: true,
+        seenVersion: state.row.tokenVersion,
+        log,
+      });
       if (outcome === 'needs_reauth') throw new ReauthorizeError(`refresh failed after: ${err.message}`);
       Object.assign(state, await loadStoreAccess(ctx.db, ctx.box, channelId));
     }
@@ -69,7 +91,11 @@ async function markFailure(ctx: PlatformJobContext, row: Channel, message: strin
   await ctx.db.channel.update({
     where: { id: row.id },
     data: {
-      stage: 'idle', stageStartedAt: null, lastError: message.slice(0, 2000), lastErrorAt: nowOf(ctx), failureCount: failures,
+      stage: 'idle',
+      stageStartedAt: null,
+      lastError: message.slice(0, 2000),
+      lastErrorAt: nowOf(ctx),
+      failureCount: failures,
       ...(row.state === 'active' && failures >= ctx.settings.failingAfter ? { state: 'failing' } : {}),
     },
   });
@@ -81,7 +107,10 @@ export interface GetOrdersResult {
   totals?: RunTotals;
 }
 
-export async function handleGetOrders(ctx: PlatformJobContext, args: { channelId: string; job: Job; token?: string; log: Logger }): Promise<GetOrdersResult> {
+export async function handleGetOrders(
+  ctx: PlatformJobContext,
+  args: { channelId: string; job: Job; token?: string; log: Logger },
+): Promise<GetOrdersResult> {
   const { channelId, job, log } = args;
   const locked = await withChannelLock(ctx, channelId, () => getOrders(ctx, channelId, job, log));
   if (!locked.ran) {
@@ -100,11 +129,16 @@ async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, l
     if (err instanceof ChannelNotFoundError) return { skipped: err.message };
     throw err;
   }
-  if (state.row.state === 'paused' || state.row.state === 'needs_reauth') return { skipped: `channel is ${state.row.state}` };
+  if (state.row.state === 'paused' || state.row.state === 'needs_reauth')
+    return { skipped: `channel is ${state.row.state}` };
   const started = nowOf(ctx);
 
   // A token about to expire is refreshed first rather than failing the first call.
-  if (ctx.adapter.tokensExpire(state.store) && state.row.accessTokenExpiresAt && state.row.accessTokenExpiresAt.getTime() < started.getTime() + ctx.settings.refreshAheadMs) {
+  if (
+    ctx.adapter.tokensExpire(state.store) &&
+    state.row.accessTokenExpiresAt &&
+    state.row.accessTokenExpiresAt.getTime() < started.getTime() + ctx.settings.refreshAheadMs
+  ) {
     const outcome = await refreshChannelToken(ctx, channelId, { log });
     if (outcome === 'needs_reauth') return { skipped: 'channel needs re-authorization' };
     state = await loadStoreAccess(ctx.db, ctx.box, channelId);
@@ -112,36 +146,78 @@ async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, l
 
   const row = state.row;
   const windows = [
-    ...computeWindows({ cursor: row.cursorCreatedAt, syncStartAt: row.syncStartAt, now: started, overlapSeconds: ctx.settings.SYNC_OVERLAP_SECONDS, settleSeconds: ctx.settings.SYNC_SETTLE_SECONDS, maxWindowMs: ctx.adapter.maxWindowMs, field: 'created' }),
+    ...computeWindows({
+      cursor: row.cursorCreatedAt,
+      syncStartAt: row.syncStartAt,
+      now: started,
+      overlapSeconds: ctx.settings.SYNC_OVERLAP_SECONDS,
+      settleSeconds: ctx.settings.SYNC_SETTLE_SECONDS,
+      maxWindowMs: ctx.adapter.maxWindowMs,
+      field: 'created',
+    }),
     // The first import reads every order created since syncStartAt in its current state: the updated
     // cursor starts where that import began (set below, before anything is fetched) instead of reading
     // it all twice. Anything updated after that start is in a later updated window.
     ...(row.cursorUpdatedAt
-      ? computeWindows({ cursor: row.cursorUpdatedAt, syncStartAt: row.syncStartAt, now: started, overlapSeconds: ctx.settings.SYNC_OVERLAP_SECONDS, settleSeconds: ctx.settings.SYNC_SETTLE_SECONDS, maxWindowMs: ctx.adapter.maxWindowMs, field: 'updated' })
+      ? computeWindows({
+          cursor: row.cursorUpdatedAt,
+          syncStartAt: row.syncStartAt,
+          now: started,
+          overlapSeconds: ctx.settings.SYNC_OVERLAP_SECONDS,
+          settleSeconds: ctx.settings.SYNC_SETTLE_SECONDS,
+          maxWindowMs: ctx.adapter.maxWindowMs,
+          field: 'updated',
+        })
       : []),
   ];
   const run = await ctx.db.syncRun.create({
     data: { channelId, kind: 'get_orders', windowFrom: windows[0]?.from ?? null, windowTo: windows.at(-1)?.to ?? null },
   });
   const plannedEnd = new Date(started.getTime() - ctx.settings.SYNC_SETTLE_SECONDS * 1000);
-  await ctx.db.channel.update({ where: { id: channelId }, data: { stage: 'fetching', stageStartedAt: started, ...(row.cursorUpdatedAt ? {} : { cursorUpdatedAt: plannedEnd }) } });
+  await ctx.db.channel.update({
+    where: { id: channelId },
+    data: {
+      stage: 'fetching',
+      stageStartedAt: started,
+      ...(row.cursorUpdatedAt ? {} : { cursorUpdatedAt: plannedEnd }),
+    },
+  });
   const totals: RunTotals = { ...emptyCounts(), pages: 0 };
   const finishRun = (status: string, error: string | null) =>
     ctx.db.syncRun.update({
       where: { id: run.id },
-      data: { status, error, pages: totals.pages, ordersNew: totals.new, ordersChanged: totals.changed, ordersUnchanged: totals.unchanged, ordersInvalid: totals.invalid, finishedAt: nowOf(ctx), durationMs: nowOf(ctx).getTime() - started.getTime() },
+      data: {
+        status,
+        error,
+        pages: totals.pages,
+        ordersNew: totals.new,
+        ordersChanged: totals.changed,
+        ordersUnchanged: totals.unchanged,
+        ordersInvalid: totals.invalid,
+        finishedAt: nowOf(ctx),
+        durationMs: nowOf(ctx).getTime() - started.getTime(),
+      },
     });
   try {
     for (const w of windows) {
       await importWindow(ctx, channelId, state, w, totals, log);
       // The whole window is committed: only now may the cursor pass it.
-      await ctx.db.channel.update({ where: { id: channelId }, data: w.field === 'created' ? { cursorCreatedAt: w.to } : { cursorUpdatedAt: w.to } });
-      await job.updateProgress({ window: `${w.field} ${w.from.toISOString()}..${w.to.toISOString()}`, ...totals }).catch(() => undefined);
+      await ctx.db.channel.update({
+        where: { id: channelId },
+        data: w.field === 'created' ? { cursorCreatedAt: w.to } : { cursorUpdatedAt: w.to },
+      });
+      await job
+        .updateProgress({ window: `${w.field} ${w.from.toISOString()}..${w.to.toISOString()}`, ...totals })
+        .catch(() => undefined);
     }
     await ctx.db.channel.update({
       where: { id: channelId },
       data: {
-        stage: 'idle', stageStartedAt: null, lastSuccessAt: nowOf(ctx), lastError: null, failureCount: 0,
+        stage: 'idle',
+        stageStartedAt: null,
+        lastSuccessAt: nowOf(ctx),
+        lastError: null,
+        failureCount: 0,
         ...(row.state === 'failing' ? { state: 'active' } : {}),
       },
     });
@@ -152,7 +228,16 @@ async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, l
     const message = err instanceof Error ? err.message : String(err);
     await finishRun(err instanceof RateLimitedError ? 'rate_limited' : 'failed', message);
     if (err instanceof ReauthorizeError) {
-      await ctx.db.channel.update({ where: { id: channelId }, data: { state: 'needs_reauth', stage: 'idle', stageStartedAt: null, lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) } });
+      await ctx.db.channel.update({
+        where: { id: channelId },
+        data: {
+          state: 'needs_reauth',
+          stage: 'idle',
+          stageStartedAt: null,
+          lastError: `needs re-authorization: ${message}`,
+          lastErrorAt: nowOf(ctx),
+        },
+      });
       return { skipped: `needs re-authorization: ${message}` };
     }
     if (err instanceof RateLimitedError) {

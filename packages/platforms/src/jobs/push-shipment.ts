@@ -8,7 +8,10 @@ import { nowOf, type PlatformJobContext } from './context';
 import { refreshChannelToken } from './refresh';
 import { rethrowForQueue } from './get-orders';
 
-export async function handlePushShipment(ctx: PlatformJobContext, args: { shipmentId: string; job: Job; token?: string; log: Logger }) {
+export async function handlePushShipment(
+  ctx: PlatformJobContext,
+  args: { shipmentId: string; job: Job; token?: string; log: Logger },
+) {
   const { shipmentId, job, log } = args;
   const shipment = await ctx.db.shipment.findUnique({ where: { id: shipmentId }, include: { order: true } });
   if (!shipment) return { skipped: `shipment ${shipmentId} does not exist` };
@@ -16,7 +19,10 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
   // Decided before (a retry resets the state to pending first): the plan would say the same.
   if (shipment.state === 'not_pushed') return { outcome: 'not_pushed', already: true };
   const block = async (reason: string) => {
-    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'blocked', reason: reason.slice(0, 2000) } });
+    await ctx.db.shipment.update({
+      where: { id: shipmentId },
+      data: { state: 'blocked', reason: reason.slice(0, 2000) },
+    });
     log.warn({ shipmentId, reason }, 'shipment blocked');
     return { outcome: 'blocked', reason };
   };
@@ -28,7 +34,11 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
       return await call();
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
-      const outcome = await refreshChannelToken(ctx, shipment.channelId, { force: true, seenVersion: state.row.tokenVersion, log });
+      const outcome = await refreshChannelToken(ctx, shipment.channelId, {
+        force: true,
+        seenVersion: state.row.tokenVersion,
+        log,
+      });
       if (outcome === 'needs_reauth') throw new ReauthorizeError(err.message);
       state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
       return call();
@@ -39,11 +49,20 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof PermanentError) return block(permanentReason(message));
     if (err instanceof ReauthorizeError) {
-      await ctx.db.channel.update({ where: { id: shipment.channelId }, data: { state: 'needs_reauth', lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) } });
+      await ctx.db.channel.update({
+        where: { id: shipment.channelId },
+        data: { state: 'needs_reauth', lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) },
+      });
       return block(`channel needs re-authorization: ${message}`);
     }
     const last = !(err instanceof RateLimitedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: last ? 'failed' : 'pending', reason: err instanceof PlatformError ? message : `unexpected: ${message}` } });
+    await ctx.db.shipment.update({
+      where: { id: shipmentId },
+      data: {
+        state: last ? 'failed' : 'pending',
+        reason: err instanceof PlatformError ? message : `unexpected: ${message}`,
+      },
+    });
     return rethrowForQueue(ctx, err, job.queueName);
   };
 
@@ -53,10 +72,16 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
       const tracking = await ctx.adapter.readTracking(state.store, shipment.order.externalId, shipment.packageNumber);
       if (!tracking) {
         // Touch the row: the reconciler rechecks awaiting shipments by updated_at.
-        await ctx.db.shipment.update({ where: { id: shipmentId }, data: { reason: `no tracking number from the platform yet (checked ${nowOf(ctx).toISOString()})` } });
+        await ctx.db.shipment.update({
+          where: { id: shipmentId },
+          data: { reason: `no tracking number from the platform yet (checked ${nowOf(ctx).toISOString()})` },
+        });
         return { outcome: 'awaiting_tracking' };
       }
-      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushed', trackingNumber: tracking, pushedAt: nowOf(ctx), reason: null } });
+      await ctx.db.shipment.update({
+        where: { id: shipmentId },
+        data: { state: 'pushed', trackingNumber: tracking, pushedAt: nowOf(ctx), reason: null },
+      });
       await rereadOrder(ctx, shipment.channelId, shipment.order.externalId);
       return { outcome: 'pushed', trackingNumber: tracking };
     } catch (err) {
@@ -68,7 +93,9 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
   // corrected mapping applies to a retried shipment; without one, the carrier stored on the shipment.
   let carrier = shipment.carrier;
   if (shipment.erpShipperName) {
-    const mapping = await ctx.db.carrierMapping.findUnique({ where: { channelId_erpShipperName: { channelId: shipment.channelId, erpShipperName: shipment.erpShipperName } } });
+    const mapping = await ctx.db.carrierMapping.findUnique({
+      where: { channelId_erpShipperName: { channelId: shipment.channelId, erpShipperName: shipment.erpShipperName } },
+    });
     carrier = mapping?.platformCarrier ?? carrier;
   }
 
@@ -86,15 +113,24 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
   }
   if (plan.action === 'block') return block(plan.reason);
   if (plan.action === 'not_pushed') {
-    await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'not_pushed', carrier, reason: plan.reason.slice(0, 2000) } });
+    await ctx.db.shipment.update({
+      where: { id: shipmentId },
+      data: { state: 'not_pushed', carrier, reason: plan.reason.slice(0, 2000) },
+    });
     log.info({ shipmentId, reason: plan.reason }, 'shipment recorded, not pushed');
     return { outcome: 'not_pushed', reason: plan.reason };
   }
-  if (!carrier) return block(`no carrier mapping for shipper "${shipment.erpShipperName ?? '(none)'}" on this channel: add it, then retry the shipment`);
+  if (!carrier)
+    return block(
+      `no carrier mapping for shipper "${shipment.erpShipperName ?? '(none)'}" on this channel: add it, then retry the shipment`,
+    );
 
   const packageNumber = plan.packageNumber ?? shipment.packageNumber;
   // The package is saved before the call: a push cut off by a crash reads the same package's number back.
-  await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushing', carrier, packageNumber, attempts: { increment: 1 } } });
+  await ctx.db.shipment.update({
+    where: { id: shipmentId },
+    data: { state: 'pushing', carrier, packageNumber, attempts: { increment: 1 } },
+  });
   const toPush = {
     orderExternalId: shipment.order.externalId,
     orderRaw,
@@ -107,9 +143,26 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
   try {
     const result = await withFreshToken(() => ctx.adapter.pushShipment(state.store, toPush));
     if (result.outcome === 'pushed') {
-      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pushed', trackingNumber: result.trackingNumber ?? shipment.trackingNumber, packageNumber: result.packageNumber ?? packageNumber, pushedAt: nowOf(ctx), reason: null } });
+      await ctx.db.shipment.update({
+        where: { id: shipmentId },
+        data: {
+          state: 'pushed',
+          trackingNumber: result.trackingNumber ?? shipment.trackingNumber,
+          packageNumber: result.packageNumber ?? packageNumber,
+          pushedAt: nowOf(ctx),
+          reason: null,
+        },
+      });
     } else {
-      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'awaiting_tracking', packageNumber: result.packageNumber ?? packageNumber, pushedAt: nowOf(ctx), reason: 'the platform assigns the tracking number; it is read back later' } });
+      await ctx.db.shipment.update({
+        where: { id: shipmentId },
+        data: {
+          state: 'awaiting_tracking',
+          packageNumber: result.packageNumber ?? packageNumber,
+          pushedAt: nowOf(ctx),
+          reason: 'the platform assigns the tracking number; it is read back later',
+        },
+      });
     }
     log.info({ shipmentId, outcome: result.outcome }, 'shipment pushed');
     await rereadOrder(ctx, shipment.channelId, shipment.order.externalId);
@@ -117,7 +170,10 @@ export async function handlePushShipment(ctx: PlatformJobContext, args: { shipme
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof NotReadyError) {
-      await ctx.db.shipment.update({ where: { id: shipmentId }, data: { state: 'pending', reason: `not ready yet, retrying: ${message}` } });
+      await ctx.db.shipment.update({
+        where: { id: shipmentId },
+        data: { state: 'pending', reason: `not ready yet, retrying: ${message}` },
+      });
       await job.moveToDelayed(Date.now() + ctx.settings.notReadyRetryMs, args.token);
       throw new DelayedError();
     }
@@ -137,7 +193,11 @@ async function rereadOrder(ctx: PlatformJobContext, channelId: string, externalI
  * The plan of one shipment: the adapter plans every shipment of the order, in the order they were recorded
  * (poll-shipments records them one at a time, oldest M_InOut first), so every push of the order agrees.
  */
-async function planFor(ctx: PlatformJobContext, shipment: { id: string; orderId: string }, orderRaw: unknown): Promise<ShipmentPlan> {
+async function planFor(
+  ctx: PlatformJobContext,
+  shipment: { id: string; orderId: string },
+  orderRaw: unknown,
+): Promise<ShipmentPlan> {
   const all = await ctx.db.shipment.findMany({
     where: { orderId: shipment.orderId },
     orderBy: [{ createdAt: 'asc' }, { erpInOutId: 'asc' }],
@@ -145,7 +205,11 @@ async function planFor(ctx: PlatformJobContext, shipment: { id: string; orderId:
   });
   const plans = ctx.adapter.planShipments(
     orderRaw,
-    all.map((s) => ({ id: s.id, label: s.erpDocumentNo ?? `M_InOut ${s.erpInOutId}`, items: Array.isArray(s.items) ? (s.items as unknown as ShipmentItem[]) : null })),
+    all.map((s) => ({
+      id: s.id,
+      label: s.erpDocumentNo ?? `M_InOut ${s.erpInOutId}`,
+      items: Array.isArray(s.items) ? (s.items as unknown as ShipmentItem[]) : null,
+    })),
   );
   return plans[all.findIndex((s) => s.id === shipment.id)]!;
 }

@@ -15,7 +15,11 @@ export interface RefreshOptions {
   log?: Logger;
 }
 
-export async function refreshChannelToken(ctx: PlatformJobContext, channelId: string, opts: RefreshOptions = {}): Promise<RefreshOutcome> {
+export async function refreshChannelToken(
+  ctx: PlatformJobContext,
+  channelId: string,
+  opts: RefreshOptions = {},
+): Promise<RefreshOutcome> {
   const log = opts.log ?? ctx.log;
   return ctx.db.$transaction(
     async (tx) => {
@@ -28,7 +32,12 @@ export async function refreshChannelToken(ctx: PlatformJobContext, channelId: st
       // A dead refresh token stays dead: only the seller's new authorization (which resets the state) helps.
       if (row.state === 'needs_reauth' && !opts.force) return 'needs_reauth' as const;
       const now = nowOf(ctx).getTime();
-      if (!opts.force && row.accessTokenExpiresAt && row.accessTokenExpiresAt.getTime() > now + ctx.settings.refreshAheadMs) return 'fresh' as const;
+      if (
+        !opts.force &&
+        row.accessTokenExpiresAt &&
+        row.accessTokenExpiresAt.getTime() > now + ctx.settings.refreshAheadMs
+      )
+        return 'fresh' as const;
       try {
         const tokens = await ctx.adapter.refreshToken(store);
         const saved = await saveTokens(tx, ctx.box, channelId, row.tokenVersion, tokens);
@@ -41,7 +50,13 @@ export async function refreshChannelToken(ctx: PlatformJobContext, channelId: st
         // The seller must connect again: stop fetching, say why, and do not retry.
         await tx.channel.update({
           where: { id: channelId },
-          data: { state: 'needs_reauth', lastError: `needs re-authorization: ${err.message}`, lastErrorAt: new Date(now), stage: 'idle', stageStartedAt: null },
+          data: {
+            state: 'needs_reauth',
+            lastError: `needs re-authorization: ${err.message}`,
+            lastErrorAt: new Date(now),
+            stage: 'idle',
+            stageStartedAt: null,
+          },
         });
         log.warn({ channelId, reason: err.message }, 'channel needs re-authorization');
         return 'needs_reauth' as const;

@@ -28,10 +28,20 @@ interface Existing {
  */
 /** In the ERP, or possibly (a write was started): a cancellation there must void it, so a person looks at it. */
 function reachedErp(existing: Pick<Existing, 'erpState' | 'erpOrderId'> | null): boolean {
-  return !!existing && (existing.erpOrderId !== null || existing.erpState === 'written' || existing.erpState === 'writing' || existing.erpState === 'needs_attention');
+  return (
+    !!existing &&
+    (existing.erpOrderId !== null ||
+      existing.erpState === 'written' ||
+      existing.erpState === 'writing' ||
+      existing.erpState === 'needs_attention')
+  );
 }
 
-export function nextErpState(existing: Pick<Existing, 'erpState' | 'erpOrderId'> | null, order: CanonicalOrder | null, createOn: readonly OrderStatus[]): ErpState {
+export function nextErpState(
+  existing: Pick<Existing, 'erpState' | 'erpOrderId'> | null,
+  order: CanonicalOrder | null,
+  createOn: readonly OrderStatus[],
+): ErpState {
   if (!order) return 'blocked';
   if (existing?.erpState === 'needs_attention') return 'needs_attention';
   if (reachedErp(existing)) return 'pending';
@@ -90,7 +100,11 @@ async function updateOrders(db: Db, rows: (OrderRow & { id: string })[]): Promis
 }
 
 /** Upserts one page of fetched orders of a channel and enqueues ERP work for those that need it. */
-export async function upsertOrders(ctx: PlatformJobContext, channel: Pick<Channel, 'id' | 'erpCreateOn'>, fetched: FetchedOrder[]): Promise<UpsertCounts> {
+export async function upsertOrders(
+  ctx: PlatformJobContext,
+  channel: Pick<Channel, 'id' | 'erpCreateOn'>,
+  fetched: FetchedOrder[],
+): Promise<UpsertCounts> {
   const counts = emptyCounts();
   if (fetched.length === 0) return counts;
   // The same order may appear twice in one page set (created and updated lists overlap): last one wins.
@@ -99,7 +113,14 @@ export async function upsertOrders(ctx: PlatformJobContext, channel: Pick<Channe
   const rows = await ctx.db.order.findMany({
     where: { channelId: channel.id, externalId: { in: [...byId.keys()] } },
     // The stored payload is read only by adapters that merge into it.
-    select: { id: true, externalId: true, contentHash: true, erpState: true, erpOrderId: true, raw: merge !== undefined },
+    select: {
+      id: true,
+      externalId: true,
+      contentHash: true,
+      erpState: true,
+      erpOrderId: true,
+      raw: merge !== undefined,
+    },
   });
   const existingById = new Map(rows.map((r) => [r.externalId, r]));
   if (merge) {
@@ -133,7 +154,12 @@ export async function upsertOrders(ctx: PlatformJobContext, channel: Pick<Channe
     }
     let erpState = nextErpState(existing, order, channel.erpCreateOn as OrderStatus[]);
     let erpReason = invalidReason;
-    if (!order && reportedStatus && !isErpEligible({ status: reportedStatus, cod: false }, channel.erpCreateOn as OrderStatus[]) && !reachedErp(existing)) {
+    if (
+      !order &&
+      reportedStatus &&
+      !isErpEligible({ status: reportedStatus, cod: false }, channel.erpCreateOn as OrderStatus[]) &&
+      !reachedErp(existing)
+    ) {
       // In a status that creates no ERP order (a cancellation, a return), and never in the ERP: nothing to write
       // and nothing to undo, so it is recorded as it is rather than put before a person. (COD is unknown without a
       // valid payload: the prepaid rule decides.)
@@ -166,7 +192,11 @@ export async function upsertOrders(ctx: PlatformJobContext, channel: Pick<Channe
   if (creates.length) {
     // New orders of a page in one statement; one that appeared meanwhile (a webhook fetch) is skipped here
     // and takes the update path below.
-    const madeIds = await insertOrders(ctx.db, channel.id, creates.map(({ order: _o, ...r }) => r));
+    const madeIds = await insertOrders(
+      ctx.db,
+      channel.id,
+      creates.map(({ order: _o, ...r }) => r),
+    );
     for (const c of creates) {
       const id = madeIds.get(c.external_id);
       if (id) {
@@ -174,7 +204,9 @@ export async function upsertOrders(ctx: PlatformJobContext, channel: Pick<Channe
         if (c.erp_state === 'pending') toEnqueue.push({ orderId: id, contentHash: c.content_hash });
         continue;
       }
-      const row = await ctx.db.order.findUniqueOrThrow({ where: { channelId_externalId: { channelId: channel.id, externalId: c.external_id } } });
+      const row = await ctx.db.order.findUniqueOrThrow({
+        where: { channelId_externalId: { channelId: channel.id, externalId: c.external_id } },
+      });
       if (row.contentHash === c.content_hash) {
         counts.unchanged++;
         continue;

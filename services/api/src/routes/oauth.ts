@@ -10,13 +10,15 @@ import { signState, verifyState } from '../state';
 import { UNCONNECTED_PREFIX } from '../views';
 import { findChannel } from './channels';
 
-export const redirectUriFor = (ctx: Ctx, kind: PlatformKindName) => `${ctx.config.PUBLIC_URL.replace(/\/$/, '')}/oauth/callback/${kind}`;
+export const redirectUriFor = (ctx: Ctx, kind: PlatformKindName) =>
+  `${ctx.config.PUBLIC_URL.replace(/\/$/, '')}/oauth/callback/${kind}`;
 
 /** A platform's refusal becomes a 400 the operator can read; its outage a 502. */
 function platformFailure(err: unknown, what: string): HttpError {
   const kind = (err as { kind?: unknown })?.kind;
   const message = err instanceof Error ? err.message : String(err);
-  if (kind === 'transient' || kind === 'rate_limited') return new HttpError(502, 'platform_unavailable', `${what}: the platform did not answer (${message}); try again`);
+  if (kind === 'transient' || kind === 'rate_limited')
+    return new HttpError(502, 'platform_unavailable', `${what}: the platform did not answer (${message}); try again`);
   return new HttpError(400, 'platform_refused', `${what}: ${message}`);
 }
 
@@ -25,7 +27,11 @@ export function registerOAuth(app: App, ctx: Ctx): void {
     '/channels/:id/connect',
     {
       config: { access: 'admin' },
-      schema: { tags: ['channels'], params: idParams, description: "Redirects the browser to the platform's authorization page" },
+      schema: {
+        tags: ['channels'],
+        params: idParams,
+        description: "Redirects the browser to the platform's authorization page",
+      },
     },
     async (req, reply) => {
       const c = await findChannel(ctx, req.params.id);
@@ -57,19 +63,26 @@ export function registerOAuth(app: App, ctx: Ctx): void {
       const verified = verifyState(ctx.config.APP_SECRET, req.query.state);
       if ('error' in verified) throw badRequest(`querystring state: ${verified.error}`, 'state');
       const c = await findChannel(ctx, verified.channelId);
-      if (c.platform.kind !== req.params.platform) throw badRequest(`params platform: this state is for a ${c.platform.kind} channel`, 'platform');
+      if (c.platform.kind !== req.params.platform)
+        throw badRequest(`params platform: this state is for a ${c.platform.kind} channel`, 'platform');
       const adapter = await ctx.getAdapter(c.platform.kind);
       const query: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') query[k] = v;
       let tokens;
       try {
-        tokens = await adapter.exchangeCode(storeAccess(ctx.box, c.platform, c), { code: req.query.code, redirectUri: redirectUriFor(ctx, c.platform.kind), query });
+        tokens = await adapter.exchangeCode(storeAccess(ctx.box, c.platform, c), {
+          code: req.query.code,
+          redirectUri: redirectUriFor(ctx, c.platform.kind),
+          query,
+        });
       } catch (err) {
         throw platformFailure(err, 'the authorization code was not accepted');
       }
       const placeholder = c.externalShopId.startsWith(UNCONNECTED_PREFIX);
       if (tokens.externalShopId && !placeholder && tokens.externalShopId !== c.externalShopId) {
-        throw conflict(`the seller authorized shop ${tokens.externalShopId}, but this channel is shop ${c.externalShopId}`);
+        throw conflict(
+          `the seller authorized shop ${tokens.externalShopId}, but this channel is shop ${c.externalShopId}`,
+        );
       }
       await ctx.db.channel.update({
         where: { id: c.id },

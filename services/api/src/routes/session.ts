@@ -10,22 +10,46 @@ const whoami = z.object({ name: z.string(), role: z.enum(['admin', 'viewer']) })
 
 export function registerSession(app: App, ctx: Ctx): void {
   const secure = ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : '';
-  app.get('/session', { config: { access: 'read' }, schema: { tags: ['session'], description: 'Who the key belongs to', response: { 200: whoami } } }, async (req) => ({
-    name: req.apiKey!.name,
-    role: req.apiKey!.role,
-  }));
+  app.get(
+    '/session',
+    {
+      config: { access: 'read' },
+      schema: { tags: ['session'], description: 'Who the key belongs to', response: { 200: whoami } },
+    },
+    async (req) => ({
+      name: req.apiKey!.name,
+      role: req.apiKey!.role,
+    }),
+  );
   // A viewer may log in too: setting its own cookie writes nothing.
   app.post(
     '/session',
-    { config: { access: 'key' }, schema: { tags: ['session'], description: 'Sets the console cookie to the key in the Authorization header', response: { 200: whoami } } },
+    {
+      config: { access: 'key' },
+      schema: {
+        tags: ['session'],
+        description: 'Sets the console cookie to the key in the Authorization header',
+        response: { 200: whoami },
+      },
+    },
     async (req, reply) => {
       const key = keyFromHeaders(req.headers)!;
-      reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(key)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200${secure}`);
+      reply.header(
+        'set-cookie',
+        `${SESSION_COOKIE}=${encodeURIComponent(key)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200${secure}`,
+      );
       return { name: req.apiKey!.name, role: req.apiKey!.role };
     },
   );
-  app.delete('/session', { config: { access: 'public' }, schema: { tags: ['session'], description: 'Clears the console cookie', response: { 204: z.null() } } }, async (_req, reply) => {
-    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure}`);
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/session',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['session'], description: 'Clears the console cookie', response: { 204: z.null() } },
+    },
+    async (_req, reply) => {
+      reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure}`);
+      return reply.code(204).send(null);
+    },
+  );
 }

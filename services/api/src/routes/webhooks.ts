@@ -38,16 +38,26 @@ export function registerWebhooks(scope: App, ctx: Ctx, metrics: Metrics): void {
     if (!channel) reason = `no channel for shop ${clip(event.externalShopId, 100) ?? '(none named)'}`;
     else if (channel.state === 'paused') reason = 'channel is paused';
     else if (!event.orderExternalId) reason = 'not an order event';
-    await ctx.db.webhookReceipt.create({ data: { platform: kind, channelId: channel?.id ?? null, topic: clip(event.topic, 100), verified: true, reason } });
+    await ctx.db.webhookReceipt.create({
+      data: { platform: kind, channelId: channel?.id ?? null, topic: clip(event.topic, 100), verified: true, reason },
+    });
     if (reason || !channel || !event.orderExternalId) return;
-    await ctx.queues.add('fetchOrder', { channelId: channel.id, externalId: event.orderExternalId.slice(0, 200) }, { platform: platform.kind });
+    await ctx.queues.add(
+      'fetchOrder',
+      { channelId: channel.id, externalId: event.orderExternalId.slice(0, 200) },
+      { platform: platform.kind },
+    );
   }
 
-  const description = 'Platform webhook: verified by its signature, not by an API key. 200 with an empty body when verified, 401 otherwise.';
+  const description =
+    'Platform webhook: verified by its signature, not by an API key. 200 with an empty body when verified, 401 otherwise.';
 
   scope.post(
     '/webhooks/:platform',
-    { config: { access: 'webhook' }, schema: { tags: ['webhooks'], params: z.strictObject({ platform: platformKind }), description } },
+    {
+      config: { access: 'webhook' },
+      schema: { tags: ['webhooks'], params: z.strictObject({ platform: platformKind }), description },
+    },
     async (req, reply) => {
       const kind = req.params.platform;
       const request = webhookRequest(req);
@@ -78,7 +88,9 @@ export function registerWebhooks(scope: App, ctx: Ctx, metrics: Metrics): void {
       }
       const shop = matched.event.externalShopId;
       const channel = shop
-        ? await ctx.db.channel.findFirst({ where: { platformId: matched.platform.id, externalShopId: shop, deletedAt: null } })
+        ? await ctx.db.channel.findFirst({
+            where: { platformId: matched.platform.id, externalShopId: shop, deletedAt: null },
+          })
         : null;
       await accept(kind, matched.platform, channel, matched.event);
       return reply.code(200).send();
@@ -103,7 +115,10 @@ export function registerWebhooks(scope: App, ctx: Ctx, metrics: Metrics): void {
         return reply.code(401).send({ error: 'unauthorized', message: 'webhook could not be verified' });
       };
       if (!UUID.test(channelId)) return deny('channel id is not a UUID', null);
-      const channel = await ctx.db.channel.findFirst({ where: { id: channelId, deletedAt: null }, include: { platform: true } });
+      const channel = await ctx.db.channel.findFirst({
+        where: { id: channelId, deletedAt: null },
+        include: { platform: true },
+      });
       if (!channel || channel.platform.kind !== kind) return deny('no such channel', null);
       const stored = ctx.box.decryptOptional(channel.webhookSecretEnc);
       if (!stored || !safeEqual(stored, secret)) return deny('wrong secret in the URL', channel.id);
@@ -114,7 +129,11 @@ export function registerWebhooks(scope: App, ctx: Ctx, metrics: Metrics): void {
         const request = webhookRequest(req);
         const url = new URL(request.url);
         url.searchParams.set('secret', secret);
-        event = adapter.verifyWebhook(storeAccess(ctx.box, channel.platform, channel), { ...request, url: url.toString() }, stored);
+        event = adapter.verifyWebhook(
+          storeAccess(ctx.box, channel.platform, channel),
+          { ...request, url: url.toString() },
+          stored,
+        );
       } catch (err) {
         return deny((err as { reason?: string }).reason ?? (err as Error).message, channel.id);
       }

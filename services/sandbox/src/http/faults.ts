@@ -46,7 +46,13 @@ export class FaultState {
   }
 
   view() {
-    return { latencyMs: this.latencyMs, jitterMs: this.jitterMs, errorRate: this.errorRate, rateLimitLeft: this.rateLimitLeft, downUntil: this.downUntil ? new Date(this.downUntil).toISOString() : null };
+    return {
+      latencyMs: this.latencyMs,
+      jitterMs: this.jitterMs,
+      errorRate: this.errorRate,
+      rateLimitLeft: this.rateLimitLeft,
+      downUntil: this.downUntil ? new Date(this.downUntil).toISOString() : null,
+    };
   }
 }
 
@@ -61,7 +67,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function installFaults(app: FastifyInstance, faults: FaultState, answers: PlatformAnswers): void {
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (faults.downUntil > Date.now()) {
-      if (faults.downMode === '503') return reply.code(503).type('text/html').send('<html><body><h1>503 Service Unavailable</h1></body></html>');
+      if (faults.downMode === '503')
+        return reply.code(503).type('text/html').send('<html><body><h1>503 Service Unavailable</h1></body></html>');
       reply.hijack();
       req.raw.socket.destroy();
       return reply;
@@ -79,7 +86,10 @@ export function installFaults(app: FastifyInstance, faults: FaultState, answers:
 /** A token bucket per key: `perSecond` requests per second, bursts up to one second's worth. */
 export class RateLimiter {
   private buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly perSecond: number, public enabled = true) {}
+  constructor(
+    private readonly perSecond: number,
+    public enabled = true,
+  ) {}
 
   take(key: string, now = Date.now()): boolean {
     if (!this.enabled) return true;

@@ -77,7 +77,12 @@ export class Auth {
   // ------------------------------------------------------------------ JWT
 
   sign(claims: Omit<Claims, 'iss' | 'exp' | 'jti'>, expiresInSeconds: number): { token: string; claims: Claims } {
-    const full: Claims = { ...claims, iss: 'idempiere.org', exp: Math.floor(Date.now() / 1000) + expiresInSeconds, jti: randomUUID() } as Claims;
+    const full: Claims = {
+      ...claims,
+      iss: 'idempiere.org',
+      exp: Math.floor(Date.now() / 1000) + expiresInSeconds,
+      jti: randomUUID(),
+    } as Claims;
     const header = b64url(JSON.stringify({ kid: 'idempiere', typ: 'JWT', alg: 'HS512' }));
     const payload = b64url(JSON.stringify(full));
     const sig = createHmac('sha512', this.secret).update(`${header}.${payload}`).digest('base64url');
@@ -87,7 +92,8 @@ export class Auth {
   /** Verifies signature, issuer and expiry; throws 401 with the verifier's message as title. */
   verify(token: string, checkExpiry = true): Claims {
     const parts = token.split('.');
-    if (parts.length !== 3) throw new RestError(401, 'The token was expected to have 3 parts, but got ' + parts.length + '.', '');
+    if (parts.length !== 3)
+      throw new RestError(401, 'The token was expected to have 3 parts, but got ' + parts.length + '.', '');
     const [h, p, s] = parts as [string, string, string];
     const expected = createHmac('sha512', this.secret).update(`${h}.${p}`).digest();
     let given: Buffer;
@@ -97,7 +103,11 @@ export class Auth {
       given = Buffer.alloc(0);
     }
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new RestError(401, "The Token's Signature resulted invalid when verified using the Algorithm: HmacSHA512", '');
+      throw new RestError(
+        401,
+        "The Token's Signature resulted invalid when verified using the Algorithm: HmacSHA512",
+        '',
+      );
     }
     let claims: Claims;
     try {
@@ -105,9 +115,14 @@ export class Auth {
     } catch {
       throw new RestError(401, 'The string is not a valid JSON', '');
     }
-    if (claims.iss !== 'idempiere.org') throw new RestError(401, "The Claim 'iss' value doesn't match the required issuer.", '');
+    if (claims.iss !== 'idempiere.org')
+      throw new RestError(401, "The Claim 'iss' value doesn't match the required issuer.", '');
     if (checkExpiry && typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) {
-      throw new RestError(401, `The Token has expired on ${new Date(claims.exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}.`, '');
+      throw new RestError(
+        401,
+        `The Token has expired on ${new Date(claims.exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}.`,
+        '',
+      );
     }
     return claims;
   }
@@ -122,9 +137,14 @@ export class Auth {
     const claims = this.verify(token);
     if (claims.kind === 'refresh') throw new RestError(401, 'Invalid token', 'A refresh token is not an access token');
     const chain = this.chainOfAccess.get(claims.jti);
-    if (chain && this.revokedChains.has(chain)) throw new RestError(401, 'Invalid token', 'The token was revoked: log in again');
+    if (chain && this.revokedChains.has(chain))
+      throw new RestError(401, 'Invalid token', 'The token was revoked: log in again');
     if (roleRequired && (claims.AD_Role_ID === undefined || claims.AD_Client_ID === undefined)) {
-      throw new RestError(401, 'Unauthorized', 'The token has no role: select client and role with PUT /api/v1/auth/tokens first');
+      throw new RestError(
+        401,
+        'Unauthorized',
+        'The token has no role: select client and role with PUT /api/v1/auth/tokens first',
+      );
     }
     return claims;
   }
@@ -152,7 +172,10 @@ export class Auth {
     }
     const { token } = this.sign({ sub: user.name, Clients: user.clients.join(',') }, this.config.tokenExpiresInSeconds);
     // GardenAdmin has two roles, so the reply is step 1 only: clients and a role-less token.
-    return { clients: CLIENTS.filter((c) => user.clients.includes(c.id)).map((c) => ({ id: c.id, name: c.name })), token };
+    return {
+      clients: CLIENTS.filter((c) => user.clients.includes(c.id)).map((c) => ({ id: c.id, name: c.name })),
+      token,
+    };
   }
 
   /** PUT /auth/tokens with the step-1 token */
@@ -250,7 +273,10 @@ export class Auth {
   private issue(claims: Omit<Claims, 'iss' | 'exp' | 'jti'>, chain: string, absoluteExpiresAt: number) {
     const access = this.sign(claims, this.config.tokenExpiresInSeconds);
     this.chainOfAccess.set(access.claims.jti, chain);
-    const refresh = this.sign({ sub: claims.sub, kind: 'refresh' }, Math.max(1, Math.floor((absoluteExpiresAt - Date.now()) / 1000)));
+    const refresh = this.sign(
+      { sub: claims.sub, kind: 'refresh' },
+      Math.max(1, Math.floor((absoluteExpiresAt - Date.now()) / 1000)),
+    );
     this.refresh.set(refresh.token, {
       chain,
       accessJti: access.claims.jti,
@@ -283,8 +309,10 @@ export class Auth {
     }
     if (!entry || this.revokedChains.has(entry.chain)) throw authError('Invalid refresh token');
     const now = Date.now();
-    if (now - entry.lastUsed > this.config.refreshTokenExpiresInSeconds * 1000 || now > entry.absoluteExpiresAt) throw authError('Invalid refresh token');
-    if (Number(b.clientId) !== entry.clientId || Number(b.userId) !== entry.userId) throw authError('Invalid refresh token');
+    if (now - entry.lastUsed > this.config.refreshTokenExpiresInSeconds * 1000 || now > entry.absoluteExpiresAt)
+      throw authError('Invalid refresh token');
+    if (Number(b.clientId) !== entry.clientId || Number(b.userId) !== entry.userId)
+      throw authError('Invalid refresh token');
     entry.used = true;
     const { iss: _i, exp: _e, jti: _j, ...claims } = entry.claims;
     const issued = this.issue(claims as Claims, entry.chain, entry.absoluteExpiresAt);
@@ -319,7 +347,9 @@ export class Auth {
     if (!r) throw authError('Invalid role');
     const o = ORGS.find((x) => x.id === org);
     if (!o || !r.orgs.includes(org)) throw authError('Invalid organization');
-    return { warehouses: WAREHOUSES.filter((w) => o.warehouses.includes(w.id)).map((w) => ({ id: w.id, name: w.name })) };
+    return {
+      warehouses: WAREHOUSES.filter((w) => o.warehouses.includes(w.id)).map((w) => ({ id: w.id, name: w.name })),
+    };
   }
 
   language(client: number): Record<string, unknown> {
@@ -328,7 +358,9 @@ export class Auth {
   }
 
   private checkClient(claims: Claims, client: number): void {
-    const clients = String(claims.Clients ?? claims.AD_Client_ID ?? '').split(',').map(Number);
+    const clients = String(claims.Clients ?? claims.AD_Client_ID ?? '')
+      .split(',')
+      .map(Number);
     if (!clients.includes(client)) throw authError('Invalid client');
   }
 }

@@ -6,15 +6,46 @@ import { RestError, type Row } from './store';
 
 const def = tableDef('C_Order');
 const rows: Row[] = [
-  { C_Order_ID: 1, DocumentNo: '80000', POReference: "O'Neil", DocStatus: 'CO', GrandTotal: 100, IsSOTrx: true, Updated: Date.parse('2026-01-01T00:00:00Z'), Description: null },
-  { C_Order_ID: 2, DocumentNo: '80001', POReference: 'A_B%1', DocStatus: 'DR', GrandTotal: 50.5, IsSOTrx: true, Updated: Date.parse('2026-01-02T00:00:00Z'), Description: 'x' },
-  { C_Order_ID: 3, DocumentNo: '80002', POReference: 'AXB91', DocStatus: 'VO', GrandTotal: 0, IsSOTrx: false, Updated: Date.parse('2026-01-03T12:00:00Z'), Description: null },
+  {
+    C_Order_ID: 1,
+    DocumentNo: '80000',
+    POReference: "O'Neil",
+    DocStatus: 'CO',
+    GrandTotal: 100,
+    IsSOTrx: true,
+    Updated: Date.parse('2026-01-01T00:00:00Z'),
+    Description: null,
+  },
+  {
+    C_Order_ID: 2,
+    DocumentNo: '80001',
+    POReference: 'A_B%1',
+    DocStatus: 'DR',
+    GrandTotal: 50.5,
+    IsSOTrx: true,
+    Updated: Date.parse('2026-01-02T00:00:00Z'),
+    Description: 'x',
+  },
+  {
+    C_Order_ID: 3,
+    DocumentNo: '80002',
+    POReference: 'AXB91',
+    DocStatus: 'VO',
+    GrandTotal: 0,
+    IsSOTrx: false,
+    Updated: Date.parse('2026-01-03T12:00:00Z'),
+    Description: null,
+  },
 ];
 const ids = (f: string) => rows.filter(compileFilter(def, f)!).map((r) => r.C_Order_ID);
 
 describe('$filter', () => {
   it('splits on spaces outside quotes and parentheses', () => {
-    expect(splitTokens("(A eq 1 or B eq 'x y') and contains(Name,'a b')")).toEqual(["(A eq 1 or B eq 'x y')", 'and', "contains(Name,'a b')"]);
+    expect(splitTokens("(A eq 1 or B eq 'x y') and contains(Name,'a b')")).toEqual([
+      "(A eq 1 or B eq 'x y')",
+      'and',
+      "contains(Name,'a b')",
+    ]);
   });
   it('compares with SQL semantics', () => {
     expect(ids("POReference eq 'O''Neil'")).toEqual([1]);
@@ -33,7 +64,14 @@ describe('$filter', () => {
     expect(ids("not endswith(POReference,'1')")).toEqual([1]);
   });
   it('refuses unknown columns, unquoted strings, bad operators and stray NOT', () => {
-    for (const f of ["Nope eq 'x'", 'DocumentNo eq 80000', "DocumentNo like '8'", "not DocumentNo eq '1'", 'GrandTotal gt null', 'DocumentNo eq']) {
+    for (const f of [
+      "Nope eq 'x'",
+      'DocumentNo eq 80000',
+      "DocumentNo like '8'",
+      "not DocumentNo eq '1'",
+      'GrandTotal gt null',
+      'DocumentNo eq',
+    ]) {
       expect(() => compileFilter(def, f), f).toThrow(RestError);
     }
     expect(() => compileFilter(def, "substringof('x',DocumentNo)")).toThrow(/not implemented/);

@@ -111,7 +111,10 @@ export function convertLiteral(c: ColumnDef, raw: string): unknown {
       case 'Amount':
       case 'Quantity': {
         const n = Number(raw);
-        if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`Character ${raw} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.`);
+        if (raw.trim() === '' || !Number.isFinite(n))
+          throw new Error(
+            `Character ${raw} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.`,
+          );
         return n;
       }
       case 'Date': {
@@ -123,7 +126,12 @@ export function convertLiteral(c: ColumnDef, raw: string): unknown {
       case 'YesNo':
         return raw === 'true' || raw === 'Y' || raw === "'Y'";
       default:
-        if (!isQuoted(raw)) throw new RestError(400, 'GET Error', `Get POs with exception: String values must be put between single quotes. ColumnName: ${c.name}`);
+        if (!isQuoted(raw))
+          throw new RestError(
+            400,
+            'GET Error',
+            `Get POs with exception: String values must be put between single quotes. ColumnName: ${c.name}`,
+          );
         return unquote(raw);
     }
   } catch (err) {
@@ -204,7 +212,8 @@ function binary(def: TableDef, leftTok: string, opTok: string, rightTok: string)
     throw bad(`Operator ${op} is not compatible with NULL comparision`);
   }
   if (op === 'in') {
-    if (!rightTok.startsWith('(') || !rightTok.endsWith(')')) throw bad(`Operator in needs a list in parentheses: ${rightTok}`);
+    if (!rightTok.startsWith('(') || !rightTok.endsWith(')'))
+      throw bad(`Operator in needs a list in parentheses: ${rightTok}`);
     const values = splitArgs(rightTok.slice(1, -1)).map((v) => convertLiteral(left.col, v));
     const set = new Set(values);
     return (row) => {
@@ -299,7 +308,8 @@ function parseSequence(def: TableDef, tokens: string[]): Predicate {
     if (low === 'not') {
       const next = tokens[i + 1];
       const call = next ? methodCall(next) : undefined;
-      if (!call || !PARAM_METHODS.has(call.name)) throw bad(`Operator NOT is only compatible with certain functions. Not with ${next ?? ''}`);
+      if (!call || !PARAM_METHODS.has(call.name))
+        throw bad(`Operator NOT is only compatible with certain functions. Not with ${next ?? ''}`);
       term = paramMethod(def, next!, true);
       i += 2;
     } else if (tok.startsWith('(') && tok.endsWith(')')) {
@@ -350,11 +360,15 @@ export type Comparator = (a: Row, b: Row) => number;
 export function compileOrderBy(def: TableDef, text: string | undefined): Comparator {
   const keyCmp: Comparator = (a, b) => (a[def.key] as number) - (b[def.key] as number);
   if (!text || !text.trim()) return keyCmp;
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const specs = parts.map((p) => {
     const [name, dir, extra] = p.split(/\s+/);
     const col = findColumn(def, name!);
-    if (!col || extra !== undefined || (dir !== undefined && !/^(asc|desc)$/i.test(dir))) throw bad(`Invalid order by: ${p}`);
+    if (!col || extra !== undefined || (dir !== undefined && !/^(asc|desc)$/i.test(dir)))
+      throw bad(`Invalid order by: ${p}`);
     return { col: col.name, desc: dir?.toLowerCase() === 'desc' };
   });
   return (a, b) => {

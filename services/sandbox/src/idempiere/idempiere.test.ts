@@ -18,7 +18,11 @@ interface Res {
   headers: Headers;
 }
 
-async function call(method: string, url: string, opts: { token?: string; body?: unknown; raw?: string } = {}): Promise<Res> {
+async function call(
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; raw?: string } = {},
+): Promise<Res> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -36,14 +40,26 @@ async function call(method: string, url: string, opts: { token?: string; body?: 
   }
   return { status: res.status, body: parsed, text, headers: res.headers };
 }
-const rest = (method: string, path: string, opts: { token?: string; body?: unknown; raw?: string } = {}) => call(method, `${base}/api/v1${path}`, opts);
-const ctrl = (method: string, path: string, body?: unknown) => call(method, `${ctl}/_sandbox/idempiere${path}`, { body });
+const rest = (method: string, path: string, opts: { token?: string; body?: unknown; raw?: string } = {}) =>
+  call(method, `${base}/api/v1${path}`, opts);
+const ctrl = (method: string, path: string, body?: unknown) =>
+  call(method, `${ctl}/_sandbox/idempiere${path}`, { body });
 const enc = encodeURIComponent;
 
 async function oneStepLogin(): Promise<{ token: string; refresh_token: string; userId: number; clientId: number }> {
   const c = sandbox.credentials();
   const r = await rest('POST', '/auth/tokens', {
-    body: { userName: c.userName, password: c.password, parameters: { clientId: c.clientId, roleId: c.roleId, organizationId: c.organizationId, warehouseId: c.warehouseId, language: c.language } },
+    body: {
+      userName: c.userName,
+      password: c.password,
+      parameters: {
+        clientId: c.clientId,
+        roleId: c.roleId,
+        organizationId: c.organizationId,
+        warehouseId: c.warehouseId,
+        language: c.language,
+      },
+    },
   });
   expect(r.status).toBe(200);
   return { ...r.body, clientId: c.clientId };
@@ -123,13 +139,23 @@ describe('authentication', () => {
     const badClient = await rest('PUT', '/auth/tokens', { token: t1, body: { clientId: 12, roleId: 102 } });
     expect(badClient.body.detail).toBe('Invalid clientId');
 
-    const step2 = await rest('PUT', '/auth/tokens', { token: t1, body: { clientId: 11, roleId: 102, organizationId: 11 } });
+    const step2 = await rest('PUT', '/auth/tokens', {
+      token: t1,
+      body: { clientId: 11, roleId: 102, organizationId: 11 },
+    });
     expect(step2.status).toBe(200);
     expect(step2.body).toMatchObject({ userId: 101, language: 'en_US', warehouseId: 103 });
     expect(typeof step2.body.token).toBe('string');
     expect(typeof step2.body.refresh_token).toBe('string');
     const claims = JSON.parse(Buffer.from(step2.body.token.split('.')[1], 'base64url').toString());
-    expect(claims).toMatchObject({ iss: 'idempiere.org', sub: 'GardenAdmin', AD_Client_ID: 11, AD_Role_ID: 102, AD_Org_ID: 11, M_Warehouse_ID: 103 });
+    expect(claims).toMatchObject({
+      iss: 'idempiere.org',
+      sub: 'GardenAdmin',
+      AD_Client_ID: 11,
+      AD_Role_ID: 102,
+      AD_Org_ID: 11,
+      M_Warehouse_ID: 103,
+    });
     expect((await rest('GET', '/models/c_order', { token: step2.body.token })).status).toBe(200);
   });
 
@@ -168,21 +194,29 @@ describe('authentication', () => {
       expect(expired.status).toBe(401);
       expect(expired.body.title).toMatch(/expired/i);
 
-      const noClient = await rest('POST', '/auth/refresh', { body: { refresh_token: first.refresh_token, userId: first.userId } });
+      const noClient = await rest('POST', '/auth/refresh', {
+        body: { refresh_token: first.refresh_token, userId: first.userId },
+      });
       expect(noClient.status).toBe(401);
       expect(noClient.body.detail).toBe('No clientId provided');
 
       await ctrl('POST', '/config', { tokenExpiresInSeconds: 3600 });
-      const second = await rest('POST', '/auth/refresh', { body: { refresh_token: first.refresh_token, clientId: 11, userId: 101 } });
+      const second = await rest('POST', '/auth/refresh', {
+        body: { refresh_token: first.refresh_token, clientId: 11, userId: 101 },
+      });
       expect(second.status).toBe(200);
       expect((await rest('GET', '/models/c_order', { token: second.body.token })).status).toBe(200);
 
       // reuse of the spent refresh token: refused, and everything of this login stops working
-      const reuse = await rest('POST', '/auth/refresh', { body: { refresh_token: first.refresh_token, clientId: 11, userId: 101 } });
+      const reuse = await rest('POST', '/auth/refresh', {
+        body: { refresh_token: first.refresh_token, clientId: 11, userId: 101 },
+      });
       expect(reuse.status).toBe(401);
       expect(reuse.body.detail).toBe('Invalid refresh token');
       expect((await rest('GET', '/models/c_order', { token: second.body.token })).status).toBe(401);
-      const latest = await rest('POST', '/auth/refresh', { body: { refresh_token: second.body.refresh_token, clientId: 11, userId: 101 } });
+      const latest = await rest('POST', '/auth/refresh', {
+        body: { refresh_token: second.body.refresh_token, clientId: 11, userId: 101 },
+      });
       expect(latest.status).toBe(401);
       // other logins are unaffected
       expect((await rest('GET', '/models/c_order', { token })).status).toBe(200);
@@ -198,7 +232,12 @@ describe('models: read', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ id: 118, Name: 'Joe Block', IsCustomer: true, 'model-name': 'c_bpartner' });
     expect(typeof r.body.uid).toBe('string');
-    expect(r.body.C_BP_Group_ID).toEqual({ propertyLabel: 'Business Partner Group', id: 103, identifier: 'Standard Customers', 'model-name': 'c_bp_group' });
+    expect(r.body.C_BP_Group_ID).toEqual({
+      propertyLabel: 'Business Partner Group',
+      id: 103,
+      identifier: 'Standard Customers',
+      'model-name': 'c_bp_group',
+    });
     expect(r.body.Created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     const byUid = await rest('GET', `/models/C_BPartner/${r.body.uid}`, { token });
     expect(byUid.body.id).toBe(118);
@@ -220,11 +259,17 @@ describe('models: read', () => {
       const r = await rest('GET', `/models/m_product?$filter=${enc(`Value eq '${p.value}'`)}`, { token });
       expect(r.body.records).toHaveLength(1);
       expect(r.body.records[0]).toMatchObject({ id: p.id, Name: p.name, UPC: p.upc, SKU: p.sku });
-      const price = await rest('GET', `/models/m_productprice?$filter=${enc(`M_Product_ID eq ${p.id} and M_PriceList_Version_ID eq 104`)}`, { token });
+      const price = await rest(
+        'GET',
+        `/models/m_productprice?$filter=${enc(`M_Product_ID eq ${p.id} and M_PriceList_Version_ID eq 104`)}`,
+        { token },
+      );
       expect(price.body.records[0].PriceStd).toBe(p.price);
     }
     const shippers = await rest('GET', '/models/m_shipper', { token });
-    expect(shippers.body.records.map((s: any) => s.Name)).toEqual(expect.arrayContaining(['UPS', '黑貓宅急便', '新竹物流', '宅配通', '中華郵政', '7-ELEVEN 交貨便', '全家店到店']));
+    expect(shippers.body.records.map((s: any) => s.Name)).toEqual(
+      expect.arrayContaining(['UPS', '黑貓宅急便', '新竹物流', '宅配通', '中華郵政', '7-ELEVEN 交貨便', '全家店到店']),
+    );
   });
 
   it('$filter operators, functions, null, quotes and booleans', async () => {
@@ -234,17 +279,21 @@ describe('models: read', () => {
       return r.body.records as any[];
     };
     const ids = (rs: any[]) => rs.map((r) => r.id).sort((a, b) => a - b);
-    expect(ids(await q('c_bpartner', 'Name eq \'Joe Block\''))).toEqual([118]);
+    expect(ids(await q('c_bpartner', "Name eq 'Joe Block'"))).toEqual([118]);
     expect(ids(await q('c_bpartner', 'C_BPartner_ID in (117,118)'))).toEqual([117, 118]);
-    expect(ids(await q('c_bpartner', 'id in (117,118) and Name neq \'Joe Block\''))).toEqual([117]);
-    expect(ids(await q('c_bpartner', '(Name eq \'Joe Block\' or Name eq \'Standard\') and IsCustomer eq true'))).toEqual([112, 118]);
+    expect(ids(await q('c_bpartner', "id in (117,118) and Name neq 'Joe Block'"))).toEqual([117]);
+    expect(ids(await q('c_bpartner', "(Name eq 'Joe Block' or Name eq 'Standard') and IsCustomer eq true"))).toEqual([
+      112, 118,
+    ]);
     expect(ids(await q('c_doctype', "DocSubTypeSO in ('PR','WI') and IsSOTrx eq true"))).toEqual([130, 133]);
     expect(ids(await q('m_product', 'M_Product_ID ge 200049'))).toEqual([200049, 200050]);
     expect(ids(await q('m_product', 'M_Product_ID gt 200049'))).toEqual([200050]);
     expect(ids(await q('m_product', 'M_Product_ID lt 130'))).toEqual([128]);
     expect(ids(await q('m_product', 'M_Product_ID le 134 and M_Product_ID ge 134'))).toEqual([134]);
     expect(ids(await q('m_product', "contains(Name,'烏龍')"))).toEqual([200002]);
-    expect(ids(await q('m_product', "startswith(Value,'TW-100')"))).toEqual([200001, 200002, 200003, 200004, 200005, 200006, 200007, 200008, 200009]);
+    expect(ids(await q('m_product', "startswith(Value,'TW-100')"))).toEqual([
+      200001, 200002, 200003, 200004, 200005, 200006, 200007, 200008, 200009,
+    ]);
     expect(ids(await q('m_product', "endswith(Value,'1050')"))).toEqual([200050]);
     expect((await q('m_product', "not contains(Value,'TW-')")).length).toBe(3);
     expect(ids(await q('m_product', "tolower(Value) eq 'ptable'"))).toEqual([134]);
@@ -267,16 +316,22 @@ describe('models: read', () => {
     expect((await f('DocumentNo eq 10000')).status).toBe(400); // strings need quotes
     expect((await f("DocumentNo like '1'")).status).toBe(400);
     expect((await f("not DocumentNo eq '1'")).status).toBe(400);
-    expect((await f("DocumentNo gt null")).status).toBe(400);
+    expect((await f('DocumentNo gt null')).status).toBe(400);
     expect((await f("C_BPartner_ID eq 'abc'")).status).toBe(400);
   });
 
   it('$select, $orderby, $top capped at 100, $skip, paging fields and X- headers', async () => {
     // 130 partners in one batch so that a table has more than 100 rows
-    const items = Array.from({ length: 130 }, (_, i) => ({ method: 'POST', path: 'v1/models/C_BPartner', body: { Name: `Paging ${String(i).padStart(3, '0')}`, IsCustomer: true } }));
+    const items = Array.from({ length: 130 }, (_, i) => ({
+      method: 'POST',
+      path: 'v1/models/C_BPartner',
+      body: { Name: `Paging ${String(i).padStart(3, '0')}`, IsCustomer: true },
+    }));
     const b = await rest('POST', '/batch', { token, body: items });
     expect(b.status).toBe(200);
-    const all = await rest('GET', `/models/c_bpartner?$filter=${enc("startswith(Name,'Paging ')")}&$top=500`, { token });
+    const all = await rest('GET', `/models/c_bpartner?$filter=${enc("startswith(Name,'Paging ')")}&$top=500`, {
+      token,
+    });
     expect(all.body['records-size']).toBe(100);
     expect(all.body['row-count']).toBe(130);
     expect(all.body['page-count']).toBe(2);
@@ -284,8 +339,18 @@ describe('models: read', () => {
     expect(all.headers.get('x-row-count')).toBe('130');
     expect(all.headers.get('x-page-count')).toBe('2');
     expect(all.headers.get('x-records-size')).toBe('100');
-    const page = await rest('GET', `/models/c_bpartner?$filter=${enc("startswith(Name,'Paging ')")}&$orderby=${enc('Name desc')}&$top=20&$skip=120&$select=Name,Value`, { token });
-    expect(page.body).toMatchObject({ 'page-count': 7, 'records-size': 20, 'skip-records': 120, 'row-count': 130, 'array-count': 10 });
+    const page = await rest(
+      'GET',
+      `/models/c_bpartner?$filter=${enc("startswith(Name,'Paging ')")}&$orderby=${enc('Name desc')}&$top=20&$skip=120&$select=Name,Value`,
+      { token },
+    );
+    expect(page.body).toMatchObject({
+      'page-count': 7,
+      'records-size': 20,
+      'skip-records': 120,
+      'row-count': 130,
+      'array-count': 10,
+    });
     expect(page.headers.get('x-skip-records')).toBe('120');
     expect(page.body.records[0].Name).toBe('Paging 009');
     expect(Object.keys(page.body.records[0]).sort()).toEqual(['Name', 'Value', 'id', 'model-name', 'uid']);
@@ -324,8 +389,20 @@ describe('models: write', () => {
         description: 'property-name form',
         POReference: 'PO-FK-FORMS',
         C_OrderLine: [
-          { M_Product_ID: { lookupColumn: 'Value', lookupValue: CATALOG[2]!.value }, QtyEntered: 1, QtyOrdered: 1, PriceEntered: 100, PriceActual: 100 },
-          { C_Charge_ID: { identifier: 'Platform discount' }, QtyEntered: 1, QtyOrdered: 1, PriceEntered: -10, PriceActual: -10 },
+          {
+            M_Product_ID: { lookupColumn: 'Value', lookupValue: CATALOG[2]!.value },
+            QtyEntered: 1,
+            QtyOrdered: 1,
+            PriceEntered: 100,
+            PriceActual: 100,
+          },
+          {
+            C_Charge_ID: { identifier: 'Platform discount' },
+            QtyEntered: 1,
+            QtyOrdered: 1,
+            PriceEntered: -10,
+            PriceActual: -10,
+          },
         ],
       },
     });
@@ -337,10 +414,16 @@ describe('models: write', () => {
     expect(r.body.C_OrderLine[0].M_Product_ID.id).toBe(CATALOG[2]!.id);
     expect(r.body.C_OrderLine[1].C_Charge_ID.id).toBe(200001);
     expect(r.body.GrandTotal).toBe(90);
-    const missing = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-FK-BAD'), C_BPartner_ID: { identifier: 'Nobody At All' } } });
+    const missing = await rest('POST', '/models/c_order', {
+      token,
+      body: { ...orderBody('PO-FK-BAD'), C_BPartner_ID: { identifier: 'Nobody At All' } },
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.detail).toContain('C_BPartner_ID');
-    const badId = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-FK-BAD'), C_BPartner_ID: 424242 } });
+    const badId = await rest('POST', '/models/c_order', {
+      token,
+      body: { ...orderBody('PO-FK-BAD'), C_BPartner_ID: 424242 },
+    });
     expect(badId.status).toBe(400);
     expect(badId.body.detail).toBe('Foreign ID 424242 not found in C_BPartner_ID');
     expect(await countOrders('PO-FK-BAD')).toBe(0);
@@ -353,13 +436,19 @@ describe('models: write', () => {
     const cased = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-COL'), documentno: 'X' } });
     expect(cased.status).toBe(400);
     expect(cased.body.detail).toBe('Wrong name for column documentno, you must use DocumentNo');
-    const childCol = await rest('POST', '/models/c_order', { token, body: orderBody('PO-COL', { C_OrderLine: [{ M_Product_ID: 128, Qty: 1 }] }) });
+    const childCol = await rest('POST', '/models/c_order', {
+      token,
+      body: orderBody('PO-COL', { C_OrderLine: [{ M_Product_ID: 128, Qty: 1 }] }),
+    });
     expect(childCol.status).toBe(400);
     expect(await countOrders('PO-COL')).toBe(0);
     const malformed = await rest('POST', '/models/c_order', { token, raw: '{"C_BPartner_ID": 118,' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.status).toBe(400);
-    const badValue = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-COL'), DateOrdered: 'yesterday' } });
+    const badValue = await rest('POST', '/models/c_order', {
+      token,
+      body: { ...orderBody('PO-COL'), DateOrdered: 'yesterday' },
+    });
     expect(badValue.status).toBe(400);
     expect(badValue.body.detail).toContain('DateOrdered');
     const mandatory = await rest('POST', '/models/c_bpartner', { token, body: { IsCustomer: true } });
@@ -368,10 +457,25 @@ describe('models: write', () => {
   });
 
   it('nested POST is all or nothing: a failing line leaves no order behind', async () => {
-    const np = await rest('POST', '/models/m_product', { token, body: { Value: 'NOT-ON-PL', Name: 'Not on any price list', C_UOM_ID: 100, M_Product_Category_ID: 105, C_TaxCategory_ID: 107 } });
+    const np = await rest('POST', '/models/m_product', {
+      token,
+      body: {
+        Value: 'NOT-ON-PL',
+        Name: 'Not on any price list',
+        C_UOM_ID: 100,
+        M_Product_Category_ID: 105,
+        C_TaxCategory_ID: 107,
+      },
+    });
     expect(np.status, np.text).toBe(201);
     const body = orderBody('PO-ATOMIC');
-    body.C_OrderLine.push({ M_Product_ID: np.body.id, QtyEntered: 1, QtyOrdered: 1, PriceEntered: 1, PriceActual: 1 } as any);
+    body.C_OrderLine.push({
+      M_Product_ID: np.body.id,
+      QtyEntered: 1,
+      QtyOrdered: 1,
+      PriceEntered: 1,
+      PriceActual: 1,
+    } as any);
     const r = await rest('POST', '/models/c_order', { token, body });
     expect(r.status).toBe(500);
     expect(r.body.title).toBe('Save error');
@@ -409,7 +513,21 @@ describe('models: write', () => {
         Name: '王小明',
         IsCustomer: true,
         C_BP_Group_ID: 103,
-        C_BPartner_Location: [{ Name: '台北 信義', IsShipTo: true, IsBillTo: true, C_Location_ID: { id: 0, Address1: '市府路45號', City: '台北市', Postal: '110', C_Country_ID: 316, RegionName: '台北市' } }],
+        C_BPartner_Location: [
+          {
+            Name: '台北 信義',
+            IsShipTo: true,
+            IsBillTo: true,
+            C_Location_ID: {
+              id: 0,
+              Address1: '市府路45號',
+              City: '台北市',
+              Postal: '110',
+              C_Country_ID: 316,
+              RegionName: '台北市',
+            },
+          },
+        ],
         AD_User: [{ Name: '王小明', EMail: 'ming@example.com', Phone: '0912345678' }],
       },
     });
@@ -422,7 +540,10 @@ describe('models: write', () => {
     expect(location.body.C_Country_ID.id).toBe(316);
     expect(r.body.AD_User[0]).toMatchObject({ Name: '王小明', EMail: 'ming@example.com' });
     // the order takes the partner's location by default
-    const o = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-NEWBP'), C_BPartner_ID: r.body.id } });
+    const o = await rest('POST', '/models/c_order', {
+      token,
+      body: { ...orderBody('PO-NEWBP'), C_BPartner_ID: r.body.id },
+    });
     expect(o.status, o.text).toBe(201);
     expect(o.body.C_BPartner_Location_ID.id).toBe(loc.id);
   });
@@ -474,7 +595,10 @@ describe('models: write', () => {
 
 describe('document actions', () => {
   it('CO without lines fails with 500 @NoLines@ and rolls the whole request back', async () => {
-    const r = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-NOLINES'), C_OrderLine: undefined, 'doc-action': 'CO' } });
+    const r = await rest('POST', '/models/c_order', {
+      token,
+      body: { ...orderBody('PO-NOLINES'), C_OrderLine: undefined, 'doc-action': 'CO' },
+    });
     expect(r.status).toBe(500);
     expect(r.body.status).toBe(500);
     expect(r.body.detail).toContain('@NoLines@');
@@ -482,7 +606,10 @@ describe('document actions', () => {
   });
 
   it('CO completes; a processed order refuses changes; RE reactivates; VO voids; CL closes', async () => {
-    const r = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-DOCACTION'), 'doc-action': 'CO' } });
+    const r = await rest('POST', '/models/c_order', {
+      token,
+      body: { ...orderBody('PO-DOCACTION'), 'doc-action': 'CO' },
+    });
     expect(r.status, r.text).toBe(201);
     expect(r.body.DocStatus.id).toBe('CO');
     expect(r.body.Processed).toBe(true);
@@ -493,7 +620,10 @@ describe('document actions', () => {
     const refused = await rest('PUT', `/models/c_order/${id}`, { token, body: { Description: 'too late' } });
     expect(refused.status).toBe(400);
     expect(refused.body.detail).toMatch(/Cannot update/);
-    const newLine = await rest('PUT', `/models/c_order/${id}`, { token, body: { C_OrderLine: [{ M_Product_ID: 128, QtyEntered: 1, QtyOrdered: 1, PriceActual: 1, PriceEntered: 1 }] } });
+    const newLine = await rest('PUT', `/models/c_order/${id}`, {
+      token,
+      body: { C_OrderLine: [{ M_Product_ID: 128, QtyEntered: 1, QtyOrdered: 1, PriceActual: 1, PriceEntered: 1 }] },
+    });
     expect(newLine.status).toBe(500);
     expect(newLine.body.detail).toContain('ParentComplete');
 
@@ -501,7 +631,10 @@ describe('document actions', () => {
     expect(re.status, re.text).toBe(200);
     expect(re.body.DocStatus.id).toBe('IP');
     expect(re.body.Processed).toBe(false);
-    const edit = await rest('PUT', `/models/c_order/${id}`, { token, body: { Description: 'edited after RE', 'doc-action': 'CO' } });
+    const edit = await rest('PUT', `/models/c_order/${id}`, {
+      token,
+      body: { Description: 'edited after RE', 'doc-action': 'CO' },
+    });
     expect(edit.status, edit.text).toBe(200);
     expect(edit.body.DocStatus.id).toBe('CO');
     expect(edit.body.Description).toBe('edited after RE');
@@ -513,7 +646,10 @@ describe('document actions', () => {
     const again = await rest('PUT', `/models/c_order/${id}`, { token, body: { 'doc-action': 'CO' } });
     expect(again.status).toBe(500);
 
-    const other = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-CLOSE'), 'doc-action': 'CO' } });
+    const other = await rest('POST', '/models/c_order', {
+      token,
+      body: { ...orderBody('PO-CLOSE'), 'doc-action': 'CO' },
+    });
     const cl = await rest('PUT', `/models/c_order/${other.body.id}`, { token, body: { 'doc-action': 'CL' } });
     expect(cl.status, cl.text).toBe(200);
     expect(cl.body.DocStatus.id).toBe('CL');
@@ -569,11 +705,14 @@ describe('serialization and the write log', () => {
   it('sequential writes never overlap; concurrent writers are detected and serialized by the sequence lock', async () => {
     await ctrl('POST', '/reset');
     sandbox.setFaults({ processingMsPerOrder: 40 });
-    for (let i = 0; i < 3; i++) expect((await rest('POST', '/models/c_order', { token, body: orderBody(`PO-SEQ-${i}`) })).status).toBe(201);
+    for (let i = 0; i < 3; i++)
+      expect((await rest('POST', '/models/c_order', { token, body: orderBody(`PO-SEQ-${i}`) })).status).toBe(201);
     expect(sandbox.summary()).toMatchObject({ orders: 3, writes: 3, overlappingWrites: 0 });
 
     const started = Date.now();
-    const rs = await Promise.all([0, 1, 2, 3].map((i) => rest('POST', '/models/c_order', { token, body: orderBody(`PO-PAR-${i}`) })));
+    const rs = await Promise.all(
+      [0, 1, 2, 3].map((i) => rest('POST', '/models/c_order', { token, body: orderBody(`PO-PAR-${i}`) })),
+    );
     const elapsed = Date.now() - started;
     expect(rs.every((r) => r.status === 201)).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(4 * 40 - 5); // one order at a time
@@ -584,7 +723,10 @@ describe('serialization and the write log', () => {
     expect(log.writes).toHaveLength(7);
     expect(log.overlappingWrites).toBe(s.overlappingWrites);
     // inside the lock, processing windows never overlap
-    const windows = log.writes.slice(3).map((w: any) => [w.locked, w.end]).sort((a: number[], b: number[]) => a[0]! - b[0]!);
+    const windows = log.writes
+      .slice(3)
+      .map((w: any) => [w.locked, w.end])
+      .sort((a: number[], b: number[]) => a[0]! - b[0]!);
     for (let i = 1; i < windows.length; i++) expect(windows[i][0]).toBeGreaterThanOrEqual(windows[i - 1][1] - 1);
     // all distinct document numbers
     const docNos = new Set(rs.map((r) => r.body.DocumentNo));
@@ -632,10 +774,18 @@ describe('shipments (M_InOut) and control routes', () => {
 
     const refused = await ctrl('POST', '/ship', { orderId: draft.body.id, shipper: '黑貓宅急便', trackingNo: 'X1' });
     expect(refused.status).toBe(400);
-    const unknownShipper = await ctrl('POST', '/ship', { poReference: 'PO-SHIP-1', shipper: 'Nobody Express', trackingNo: 'X1' });
+    const unknownShipper = await ctrl('POST', '/ship', {
+      poReference: 'PO-SHIP-1',
+      shipper: 'Nobody Express',
+      trackingNo: 'X1',
+    });
     expect(unknownShipper.status).toBe(400);
 
-    const s = await ctrl('POST', '/ship', { poReference: 'PO-SHIP-1', shipper: '黑貓宅急便', trackingNo: '9001-2345-6789' });
+    const s = await ctrl('POST', '/ship', {
+      poReference: 'PO-SHIP-1',
+      shipper: '黑貓宅急便',
+      trackingNo: '9001-2345-6789',
+    });
     expect(s.status, s.text).toBe(201);
     expect(s.body.DocStatus.id).toBe('CO');
     expect(s.body.C_DocType_ID.id).toBe(120);
@@ -651,7 +801,11 @@ describe('shipments (M_InOut) and control routes', () => {
     expect(m.TrackingNo).toBe('9001-2345-6789');
     expect(m.MovementDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(m.DocumentNo).toBeTruthy();
-    const later = await rest('GET', `/models/m_inout?$filter=${enc(`Updated gt '${new Date(Date.now() + 60_000).toISOString()}'`)}`, { token });
+    const later = await rest(
+      'GET',
+      `/models/m_inout?$filter=${enc(`Updated gt '${new Date(Date.now() + 60_000).toISOString()}'`)}`,
+      { token },
+    );
     expect(later.body['row-count']).toBe(0);
 
     const put = await rest('PUT', `/models/m_inout/${m.id}`, { token, body: { TrackingNo: 'TW-NEW-123' } });
@@ -669,36 +823,81 @@ describe('shipments (M_InOut) and control routes', () => {
     // nothing left to ship
     expect((await ctrl('POST', '/ship', { orderId: o.body.id, shipper: 100, trackingNo: 'again' })).status).toBe(400);
     // a shipped order cannot be voided or reactivated
-    expect((await rest('PUT', `/models/c_order/${o.body.id}`, { token, body: { 'doc-action': 'RE' } })).status).toBe(500);
+    expect((await rest('PUT', `/models/c_order/${o.body.id}`, { token, body: { 'doc-action': 'RE' } })).status).toBe(
+      500,
+    );
   });
 
   it('ships part of an order (products by Value, quantities), then the rest as a second M_InOut', async () => {
-    const o = await rest('POST', '/models/c_order', { token, body: { ...orderBody('PO-SHIP-PART'), 'doc-action': 'CO' } });
+    const o = await rest('POST', '/models/c_order', {
+      token,
+      body: { ...orderBody('PO-SHIP-PART'), 'doc-action': 'CO' },
+    });
     expect(o.status, o.text).toBe(201);
-    const products = ((await ctrl('GET', '/orders')).body as any[]).find((x) => x.poReference === 'PO-SHIP-PART').lines.filter((l: any) => l.productValue);
+    const products = ((await ctrl('GET', '/orders')).body as any[])
+      .find((x) => x.poReference === 'PO-SHIP-PART')
+      .lines.filter((l: any) => l.productValue);
     const [first, second] = products;
     // Part of the first product only.
-    const part = await ctrl('POST', '/ship', { orderId: o.body.id, shipper: '新竹物流', trackingNo: 'P-1', lines: [{ product: first.productValue, qty: 1 }] });
+    const part = await ctrl('POST', '/ship', {
+      orderId: o.body.id,
+      shipper: '新竹物流',
+      trackingNo: 'P-1',
+      lines: [{ product: first.productValue, qty: 1 }],
+    });
     expect(part.status, part.text).toBe(201);
     expect(part.body.M_InOutLine.map((l: any) => [l.M_Product_ID.id, l.MovementQty])).toEqual([[first.productId, 1]]);
     // More than is left, or a product not on the order: refused.
-    expect((await ctrl('POST', '/ship', { orderId: o.body.id, shipper: '新竹物流', trackingNo: 'P-X', lines: [{ product: first.productValue, qty: 99 }] })).status).toBe(400);
-    expect((await ctrl('POST', '/ship', { orderId: o.body.id, shipper: '新竹物流', trackingNo: 'P-X', lines: [{ product: 'NO-SUCH-SKU' }] })).status).toBe(400);
+    expect(
+      (
+        await ctrl('POST', '/ship', {
+          orderId: o.body.id,
+          shipper: '新竹物流',
+          trackingNo: 'P-X',
+          lines: [{ product: first.productValue, qty: 99 }],
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await ctrl('POST', '/ship', {
+          orderId: o.body.id,
+          shipper: '新竹物流',
+          trackingNo: 'P-X',
+          lines: [{ product: 'NO-SUCH-SKU' }],
+        })
+      ).status,
+    ).toBe(400);
     // The rest: everything left of both products.
     const rest2 = await ctrl('POST', '/ship', { orderId: o.body.id, shipper: '黑貓宅急便', trackingNo: 'P-2' });
     expect(rest2.status, rest2.text).toBe(201);
-    expect(rest2.body.M_InOutLine.map((l: any) => [l.M_Product_ID.id, l.MovementQty])).toEqual([[first.productId, first.qtyOrdered - 1], [second.productId, second.qtyOrdered]]);
+    expect(rest2.body.M_InOutLine.map((l: any) => [l.M_Product_ID.id, l.MovementQty])).toEqual([
+      [first.productId, first.qtyOrdered - 1],
+      [second.productId, second.qtyOrdered],
+    ]);
     const mine = ((await ctrl('GET', '/orders')).body as any[]).find((x) => x.poReference === 'PO-SHIP-PART');
     expect(mine.shipments.map((x: any) => x.trackingNo)).toEqual(['P-1', 'P-2']);
     expect(mine.lines.filter((l: any) => l.productValue).every((l: any) => l.qtyDelivered === l.qtyOrdered)).toBe(true);
     // Its lines are readable for the OMS (M_InOutLine by M_InOut_ID).
-    const lines = await rest('GET', `/models/m_inoutline?$filter=${enc(`M_InOut_ID in (${part.body.id},${rest2.body.id})`)}&$select=M_InOut_ID,M_Product_ID,MovementQty`, { token });
+    const lines = await rest(
+      'GET',
+      `/models/m_inoutline?$filter=${enc(`M_InOut_ID in (${part.body.id},${rest2.body.id})`)}&$select=M_InOut_ID,M_Product_ID,MovementQty`,
+      { token },
+    );
     expect(lines.status, lines.text).toBe(200);
     expect(lines.body.records).toHaveLength(3);
   });
 
   it('credentials and summary for the state endpoint', async () => {
-    expect(sandbox.credentials()).toEqual({ userName: 'GardenAdmin', password: 'GardenAdmin', clientId: 11, roleId: 102, organizationId: 11, warehouseId: 103, language: 'en_US' });
+    expect(sandbox.credentials()).toEqual({
+      userName: 'GardenAdmin',
+      password: 'GardenAdmin',
+      clientId: 11,
+      roleId: 102,
+      organizationId: 11,
+      warehouseId: 103,
+      language: 'en_US',
+    });
     const s = (await ctrl('GET', '/summary')).body;
     expect(Object.keys(s).sort()).toEqual(['orders', 'ordersByStatus', 'overlappingWrites', 'requests', 'writes']);
     expect(s.requests).toBeGreaterThan(0);

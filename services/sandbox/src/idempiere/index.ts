@@ -121,8 +121,16 @@ interface MinimalLogger {
 const MAX_LOG = 100_000;
 const DEFAULT_PO_REFERENCE_LENGTH = 20;
 const REASONS: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
-  409: 'Conflict', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -140,7 +148,13 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
   let models = new Models(store, modelOptions);
 
   let faults: Required<Omit<IdempiereFaults, 'downForMs'>> & { downUntil: number } = {
-    latencyMs: 0, jitterMs: 0, errorRate: 0, processingMsPerOrder: 0, lostReplyRate: 0, downUntil: 0, downMode: '503',
+    latencyMs: 0,
+    jitterMs: 0,
+    errorRate: 0,
+    processingMsPerOrder: 0,
+    lostReplyRate: 0,
+    downUntil: 0,
+    downMode: '503',
   };
 
   // ---- the sequence lock and the write log
@@ -163,7 +177,13 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
    * Every write: counts overlap with writes already in flight (two writers at once), waits for the sequence lock,
    * runs the change atomically (synchronously) and holds the lock until the processing time per order has passed.
    */
-  async function write(method: string, path: string, kind: string, orders: number, fn: () => { status: number; body: unknown }) {
+  async function write(
+    method: string,
+    path: string,
+    kind: string,
+    orders: number,
+    fn: () => { status: number; body: unknown },
+  ) {
     const start = Date.now();
     overlappingWrites += inFlightWrites;
     inFlightWrites++;
@@ -186,7 +206,17 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
     } finally {
       inFlightWrites--;
       writeCount++;
-      const entry: WriteLogEntry = { seq: writeCount, kind, method, path, start, locked, end: Date.now(), status, orders };
+      const entry: WriteLogEntry = {
+        seq: writeCount,
+        kind,
+        method,
+        path,
+        start,
+        locked,
+        end: Date.now(),
+        status,
+        orders,
+      };
       if (writeLog.length >= MAX_LOG) writeLog.shift();
       writeLog.push(entry);
       log?.debug?.({ write: entry }, 'idempiere write');
@@ -194,7 +224,13 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
   }
 
   /** Runs one /models write in its own transaction and renders RestErrors as the plugin does. */
-  function modelWrite(method: string, ctx: LoginContext, table: string, id: string | undefined, body: unknown): { status: number; body: unknown } {
+  function modelWrite(
+    method: string,
+    ctx: LoginContext,
+    table: string,
+    id: string | undefined,
+    body: unknown,
+  ): { status: number; body: unknown } {
     try {
       return store.transaction(() => {
         const def = models.table(table);
@@ -209,7 +245,10 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
     } catch (err) {
       if (err instanceof RestError) return { status: err.status, body: errorBody(err) };
       log?.warn?.({ err }, 'idempiere sandbox: unexpected error');
-      return { status: 500, body: { title: 'Server error', status: 500, detail: `Server error with exception: ${(err as Error).message}` } };
+      return {
+        status: 500,
+        body: { title: 'Server error', status: 500, detail: `Server error with exception: ${(err as Error).message}` },
+      };
     }
   }
 
@@ -235,7 +274,11 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
   /** Replies to a write; a lost-reply fault turns a committed success into a 504. */
   function sendWrite(reply: FastifyReply, status: number, body: unknown) {
     if (status < 300 && faults.lostReplyRate > 0 && Math.random() < faults.lostReplyRate) {
-      return send(reply, 504, { title: 'Gateway Timeout', status: 504, detail: 'No reply from iDempiere in time (the request may have been processed)' });
+      return send(reply, 504, {
+        title: 'Gateway Timeout',
+        status: 504,
+        detail: 'No reply from iDempiere in time (the request may have been processed)',
+      });
     }
     return send(reply, status, body);
   }
@@ -299,10 +342,19 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
         });
         api.setErrorHandler((err, _req, reply) => {
           if (err instanceof RestError) return send(reply, err.status, errorBody(err));
-          const status = typeof (err as { statusCode?: number }).statusCode === 'number' ? (err as { statusCode: number }).statusCode : 500;
-          return send(reply, status, { title: status >= 500 ? 'Server error' : 'Bad Request', status, detail: (err as Error).message });
+          const status =
+            typeof (err as { statusCode?: number }).statusCode === 'number'
+              ? (err as { statusCode: number }).statusCode
+              : 500;
+          return send(reply, status, {
+            title: status >= 500 ? 'Server error' : 'Bad Request',
+            status,
+            detail: (err as Error).message,
+          });
         });
-        api.setNotFoundHandler((req, reply) => send(reply, 404, { title: 'Not Found', status: 404, detail: `No resource for ${req.method} ${req.url}` }));
+        api.setNotFoundHandler((req, reply) =>
+          send(reply, 404, { title: 'Not Found', status: 404, detail: `No resource for ${req.method} ${req.url}` }),
+        );
 
         // Faults: downtime, latency (outside the lock), random server errors.
         api.addHook('onRequest', async (req, reply) => {
@@ -313,7 +365,11 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
               req.raw.socket.destroy();
               return reply;
             }
-            return send(reply, 503, { title: 'Service Unavailable', status: 503, detail: 'iDempiere is down (sandbox fault)' });
+            return send(reply, 503, {
+              title: 'Service Unavailable',
+              status: 503,
+              detail: 'iDempiere is down (sandbox fault)',
+            });
           }
           const l = faults.latencyMs + (faults.jitterMs > 0 ? Math.random() * faults.jitterMs : 0);
           if (l > 0) await sleep(l);
@@ -321,7 +377,8 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
             return send(reply, 500, {
               title: 'Server error',
               status: 500,
-              detail: 'Server error with exception: org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.',
+              detail:
+                'Server error with exception: org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.',
             });
           }
           return undefined;
@@ -350,7 +407,9 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
         api.get('/auth/warehouses', async (req, reply) => {
           const claims = authed(req, reply, false);
           if (!claims) return reply;
-          return handle(reply, () => auth.warehouses(claims, Number(q(req).client), Number(q(req).role), Number(q(req).organization)));
+          return handle(reply, () =>
+            auth.warehouses(claims, Number(q(req).client), Number(q(req).role), Number(q(req).organization)),
+          );
         });
         api.get('/auth/language', async (req, reply) => {
           const claims = authed(req, reply, false);
@@ -365,7 +424,21 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
           const claims = authed(req, reply, true);
           if (!claims) return reply;
           return handle(reply, () => ({
-            models: [...new Set(['AD_Client', 'C_Order', 'C_OrderLine', 'C_BPartner', 'C_BPartner_Location', 'C_Location', 'AD_User', 'M_Product', 'M_InOut', 'M_InOutLine', 'M_Shipper'])].map((n) => ({
+            models: [
+              ...new Set([
+                'AD_Client',
+                'C_Order',
+                'C_OrderLine',
+                'C_BPartner',
+                'C_BPartner_Location',
+                'C_Location',
+                'AD_User',
+                'M_Product',
+                'M_InOut',
+                'M_InOutLine',
+                'M_Shipper',
+              ]),
+            ].map((n) => ({
               'model-name': n.toLowerCase(),
               name: n,
             })),
@@ -401,7 +474,9 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
           const claims = authed(req, reply, true);
           if (!claims) return reply;
           const { table, id } = req.params as { table: string; id: string };
-          return handle(reply, () => models.getOne(auth.loginContext(claims), models.table(table), id, queryParams(req)));
+          return handle(reply, () =>
+            models.getOne(auth.loginContext(claims), models.table(table), id, queryParams(req)),
+          );
         });
         api.get('/models/:table/:id/:column', async (req, reply) => {
           const claims = authed(req, reply, true);
@@ -411,7 +486,8 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
             const def = models.table(table);
             const json = models.getOne(auth.loginContext(claims), def, id, { select: column });
             const col = def.byLower.get(column.toLowerCase());
-            if (!col || json[col.name] === undefined) throw new RestError(404, 'Invalid property name', `No match found for table name: ${column}`);
+            if (!col || json[col.name] === undefined)
+              throw new RestError(404, 'Invalid property name', `No match found for table name: ${column}`);
             return { [col.name]: json[col.name] };
           });
         });
@@ -422,8 +498,12 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
           if (!claims) return reply;
           const { table, id } = req.params as { table: string; id?: string };
           const ctx = auth.loginContext(claims);
-          const r = await write(method, req.url, `${method} ${table.toLowerCase()}${docActionOf(req.body)}`, orderUnits(method, table, req.body), () =>
-            modelWrite(method, ctx, table, id, req.body),
+          const r = await write(
+            method,
+            req.url,
+            `${method} ${table.toLowerCase()}${docActionOf(req.body)}`,
+            orderUnits(method, table, req.body),
+            () => modelWrite(method, ctx, table, id, req.body),
           );
           return sendWrite(reply, r.status, r.body);
         };
@@ -437,14 +517,21 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
           if (!claims) return reply;
           const ctx = auth.loginContext(claims);
           const items = req.body;
-          if (!Array.isArray(items)) return send(reply, 400, { title: 'Bad Request', status: 400, detail: 'The batch body must be a JSON array of {method, path, body}' });
+          if (!Array.isArray(items))
+            return send(reply, 400, {
+              title: 'Bad Request',
+              status: 400,
+              detail: 'The batch body must be a JSON array of {method, path, body}',
+            });
           const transaction = String(q(req).transaction ?? 'true').toLowerCase() !== 'false';
           let units = 0;
           for (const it of items) {
             const parsed = parseBatchItem(it);
             if (parsed.ok) units += orderUnits(parsed.method, parsed.table, parsed.body);
           }
-          const r = await write('POST', req.url, `batch${transaction ? '' : ' (no transaction)'}`, units, () => runBatch(ctx, items, transaction));
+          const r = await write('POST', req.url, `batch${transaction ? '' : ' (no transaction)'}`, units, () =>
+            runBatch(ctx, items, transaction),
+          );
           return sendWrite(reply, r.status, r.body);
         });
       },
@@ -452,14 +539,21 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
     );
   }
 
-  type BatchItem = { ok: true; method: string; table: string; id?: string; body: unknown } | { ok: false; status: number; message: string };
+  type BatchItem =
+    | { ok: true; method: string; table: string; id?: string; body: unknown }
+    | { ok: false; status: number; message: string };
 
   function parseBatchItem(it: unknown): BatchItem {
-    if (!it || typeof it !== 'object') return { ok: false, status: 400, message: 'Each batch item must be an object {method, path, body}' };
+    if (!it || typeof it !== 'object')
+      return { ok: false, status: 400, message: 'Each batch item must be an object {method, path, body}' };
     const o = it as Record<string, unknown>;
     const method = String(o.method ?? '').toUpperCase();
-    if (!['POST', 'PUT', 'DELETE'].includes(method)) return { ok: false, status: 400, message: `Unsupported Method: ${method}` };
-    const path = String(o.path ?? '').replace(/^\/+/, '').replace(/^api\//, '').split('?')[0]!;
+    if (!['POST', 'PUT', 'DELETE'].includes(method))
+      return { ok: false, status: 400, message: `Unsupported Method: ${method}` };
+    const path = String(o.path ?? '')
+      .replace(/^\/+/, '')
+      .replace(/^api\//, '')
+      .split('?')[0]!;
     const m = /^v1\/models\/([^/]+)(?:\/([^/]+))?\/?$/.exec(path);
     if (!m) return { ok: false, status: 404, message: `No resource for path ${String(o.path)}` };
     return { ok: true, method, table: m[1]!, id: m[2], body: o.body };
@@ -498,7 +592,8 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
       return Number(s);
     }
     for (const r of store.all('M_Shipper')) if (r.Name === s) return r.M_Shipper_ID as number;
-    for (const r of store.all('M_Shipper')) if (String(r.Name).toLowerCase() === String(s).toLowerCase()) return r.M_Shipper_ID as number;
+    for (const r of store.all('M_Shipper'))
+      if (String(r.Name).toLowerCase() === String(s).toLowerCase()) return r.M_Shipper_ID as number;
     throw validation(`M_Shipper '${s}' does not exist`);
   }
 
@@ -512,16 +607,25 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
       const truncated = wanted.slice(0, modelOptions.poReferenceLength);
       for (const r of store.all('C_Order')) if (r.POReference === wanted || r.POReference === truncated) found = r;
     } else throw validation('Give orderId, documentNo or poReference');
-    if (!found) throw new RestError(404, 'Record not found', `No C_Order matching ${JSON.stringify(req.orderId ?? req.documentNo ?? req.poReference)}`);
+    if (!found)
+      throw new RestError(
+        404,
+        'Record not found',
+        `No C_Order matching ${JSON.stringify(req.orderId ?? req.documentNo ?? req.poReference)}`,
+      );
     return found;
   }
 
   function ship(req: ShipRequest): Record<string, unknown> {
     if (!req || typeof req !== 'object') throw validation('Body must be an object');
-    if (req.shipper === undefined || req.shipper === null || req.shipper === '') throw validation('shipper is required (M_Shipper name or id)');
+    if (req.shipper === undefined || req.shipper === null || req.shipper === '')
+      throw validation('shipper is required (M_Shipper name or id)');
     return store.transaction(() => {
       const order = findOrder(req);
-      if (order.DocStatus !== 'CO') throw validation(`Order ${String(order.DocumentNo)} is ${String(order.DocStatus)}, only completed orders can be shipped`);
+      if (order.DocStatus !== 'CO')
+        throw validation(
+          `Order ${String(order.DocumentNo)} is ${String(order.DocStatus)}, only completed orders can be shipped`,
+        );
       const shipperId = resolveShipper(req.shipper);
       // Product lines are shipped; charge lines (freight, discounts) only when the order has no product at all.
       const all = store.children('C_OrderLine', order.C_Order_ID as number);
@@ -532,16 +636,22 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
         // A part shipment: the asked quantity of each product, taken from its order lines in turn.
         const picked: { line: Row; qty: number }[] = [];
         for (const want of req.lines) {
-          const productId = /^\d+$/.test(String(want.product)) ? Number(want.product) : [...store.all('M_Product')].find((p) => p.Value === want.product)?.M_Product_ID;
+          const productId = /^\d+$/.test(String(want.product))
+            ? Number(want.product)
+            : [...store.all('M_Product')].find((p) => p.Value === want.product)?.M_Product_ID;
           const candidates = toShip.filter((t) => t.line.M_Product_ID === productId);
-          if (candidates.length === 0) throw validation(`Order ${String(order.DocumentNo)} has no ${String(want.product)} left to ship`);
+          if (candidates.length === 0)
+            throw validation(`Order ${String(order.DocumentNo)} has no ${String(want.product)} left to ship`);
           let rest = want.qty ?? candidates.reduce((n, t) => n + t.qty, 0);
           for (const t of candidates) {
             const q = Math.min(rest, t.qty);
             if (q > 0) picked.push({ line: t.line, qty: q });
             rest -= q;
           }
-          if (rest > 0) throw validation(`Order ${String(order.DocumentNo)} has less than ${want.qty} of ${String(want.product)} left to ship`);
+          if (rest > 0)
+            throw validation(
+              `Order ${String(order.DocumentNo)} has less than ${want.qty} of ${String(want.product)} left to ship`,
+            );
         }
         toShip = picked;
       }
@@ -560,7 +670,13 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
         M_Shipper_ID: shipperId,
         TrackingNo: req.trackingNo ?? null,
         DeliveryViaRule: 'S',
-        M_InOutLine: toShip.map(({ line: l, qty: q }) => ({ C_OrderLine_ID: l.C_OrderLine_ID, M_Product_ID: l.M_Product_ID ?? null, C_Charge_ID: l.C_Charge_ID ?? null, QtyEntered: q, MovementQty: q })),
+        M_InOutLine: toShip.map(({ line: l, qty: q }) => ({
+          C_OrderLine_ID: l.C_OrderLine_ID,
+          M_Product_ID: l.M_Product_ID ?? null,
+          C_Charge_ID: l.C_Charge_ID ?? null,
+          QtyEntered: q,
+          MovementQty: q,
+        })),
       };
       if (req.movementDate) body.MovementDate = req.movementDate;
       if (req.complete !== false) body['doc-action'] = 'CO';
@@ -576,21 +692,49 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
         const p = l.M_Product_ID ? store.get('M_Product', l.M_Product_ID as number) : undefined;
         const c = l.C_Charge_ID ? store.get('C_Charge', l.C_Charge_ID as number) : undefined;
         return {
-          id: l.C_OrderLine_ID, line: l.Line, productId: l.M_Product_ID ?? null, productValue: p?.Value ?? null, chargeId: l.C_Charge_ID ?? null,
-          chargeName: c?.Name ?? null, description: l.Description ?? null, qtyEntered: l.QtyEntered, qtyOrdered: l.QtyOrdered,
-          qtyDelivered: l.QtyDelivered, priceEntered: l.PriceEntered, priceActual: l.PriceActual, priceList: l.PriceList, lineNetAmt: l.LineNetAmt,
+          id: l.C_OrderLine_ID,
+          line: l.Line,
+          productId: l.M_Product_ID ?? null,
+          productValue: p?.Value ?? null,
+          chargeId: l.C_Charge_ID ?? null,
+          chargeName: c?.Name ?? null,
+          description: l.Description ?? null,
+          qtyEntered: l.QtyEntered,
+          qtyOrdered: l.QtyOrdered,
+          qtyDelivered: l.QtyDelivered,
+          priceEntered: l.PriceEntered,
+          priceActual: l.PriceActual,
+          priceList: l.PriceList,
+          lineNetAmt: l.LineNetAmt,
         };
       });
       const shipments = store.children('M_InOut', o.C_Order_ID as number).map((s) => ({
-        id: s.M_InOut_ID, documentNo: s.DocumentNo, docStatus: s.DocStatus, shipperId: s.M_Shipper_ID ?? null,
-        shipper: s.M_Shipper_ID ? store.get('M_Shipper', s.M_Shipper_ID as number)?.Name ?? null : null, trackingNo: s.TrackingNo ?? null,
+        id: s.M_InOut_ID,
+        documentNo: s.DocumentNo,
+        docStatus: s.DocStatus,
+        shipperId: s.M_Shipper_ID ?? null,
+        shipper: s.M_Shipper_ID ? (store.get('M_Shipper', s.M_Shipper_ID as number)?.Name ?? null) : null,
+        trackingNo: s.TrackingNo ?? null,
         movementDate: s.MovementDate,
       }));
       out.push({
-        id: o.C_Order_ID, documentNo: o.DocumentNo, poReference: o.POReference ?? null, description: o.Description ?? null, docStatus: o.DocStatus,
-        processed: o.Processed, orgId: o.AD_Org_ID, docTypeTargetId: o.C_DocTypeTarget_ID, dateOrdered: o.DateOrdered, warehouseId: o.M_Warehouse_ID,
-        priceListId: o.M_PriceList_ID, bpartner: bp ? { id: bp.C_BPartner_ID, value: bp.Value, name: bp.Name } : null,
-        bpartnerLocationId: o.C_BPartner_Location_ID, totalLines: o.TotalLines, grandTotal: o.GrandTotal, lines, shipments,
+        id: o.C_Order_ID,
+        documentNo: o.DocumentNo,
+        poReference: o.POReference ?? null,
+        description: o.Description ?? null,
+        docStatus: o.DocStatus,
+        processed: o.Processed,
+        orgId: o.AD_Org_ID,
+        docTypeTargetId: o.C_DocTypeTarget_ID,
+        dateOrdered: o.DateOrdered,
+        warehouseId: o.M_Warehouse_ID,
+        priceListId: o.M_PriceList_ID,
+        bpartner: bp ? { id: bp.C_BPartner_ID, value: bp.Value, name: bp.Name } : null,
+        bpartnerLocationId: o.C_BPartner_Location_ID,
+        totalLines: o.TotalLines,
+        grandTotal: o.GrandTotal,
+        lines,
+        shipments,
       });
     }
     return out;
@@ -609,25 +753,36 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
 
   function setFaults(f: IdempiereFaults): void {
     const num = (name: string, v: unknown, max = Number.MAX_SAFE_INTEGER) => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new Error(`fault ${name} must be a number between 0 and ${max}, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max)
+        throw new Error(`fault ${name} must be a number between 0 and ${max}, got ${JSON.stringify(v)}`);
       return v;
     };
     const next = { ...faults };
     if (f.latencyMs !== undefined) next.latencyMs = num('latencyMs', f.latencyMs);
     if (f.jitterMs !== undefined) next.jitterMs = num('jitterMs', f.jitterMs);
     if (f.errorRate !== undefined) next.errorRate = num('errorRate', f.errorRate, 1);
-    if (f.processingMsPerOrder !== undefined) next.processingMsPerOrder = num('processingMsPerOrder', f.processingMsPerOrder);
+    if (f.processingMsPerOrder !== undefined)
+      next.processingMsPerOrder = num('processingMsPerOrder', f.processingMsPerOrder);
     if (f.lostReplyRate !== undefined) next.lostReplyRate = num('lostReplyRate', f.lostReplyRate, 1);
     if (f.downForMs !== undefined) next.downUntil = Date.now() + num('downForMs', f.downForMs);
     if (f.downMode !== undefined) {
-      if (f.downMode !== 'close' && f.downMode !== '503') throw new Error(`fault downMode must be 'close' or '503', got ${JSON.stringify(f.downMode)}`);
+      if (f.downMode !== 'close' && f.downMode !== '503')
+        throw new Error(`fault downMode must be 'close' or '503', got ${JSON.stringify(f.downMode)}`);
       next.downMode = f.downMode;
     }
     faults = next;
   }
 
   function clearFaults(): void {
-    faults = { latencyMs: 0, jitterMs: 0, errorRate: 0, processingMsPerOrder: 0, lostReplyRate: 0, downUntil: 0, downMode: '503' };
+    faults = {
+      latencyMs: 0,
+      jitterMs: 0,
+      errorRate: 0,
+      processingMsPerOrder: 0,
+      lostReplyRate: 0,
+      downUntil: 0,
+      downMode: '503',
+    };
   }
 
   function reset(): void {
@@ -642,12 +797,16 @@ export function createIdempiereSandbox(opts: { logger?: MinimalLogger } = {}): I
 
   function configure(c: IdempiereConfig): void {
     const pos = (name: string, v: unknown) => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+        throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
       return v;
     };
-    if (c.tokenExpiresInSeconds !== undefined) auth.config.tokenExpiresInSeconds = pos('tokenExpiresInSeconds', c.tokenExpiresInSeconds);
-    if (c.refreshTokenExpiresInSeconds !== undefined) auth.config.refreshTokenExpiresInSeconds = pos('refreshTokenExpiresInSeconds', c.refreshTokenExpiresInSeconds);
-    if (c.poReferenceLength !== undefined) modelOptions.poReferenceLength = pos('poReferenceLength', c.poReferenceLength);
+    if (c.tokenExpiresInSeconds !== undefined)
+      auth.config.tokenExpiresInSeconds = pos('tokenExpiresInSeconds', c.tokenExpiresInSeconds);
+    if (c.refreshTokenExpiresInSeconds !== undefined)
+      auth.config.refreshTokenExpiresInSeconds = pos('refreshTokenExpiresInSeconds', c.refreshTokenExpiresInSeconds);
+    if (c.poReferenceLength !== undefined)
+      modelOptions.poReferenceLength = pos('poReferenceLength', c.poReferenceLength);
   }
 
   function credentials(): IdempiereCredentials {

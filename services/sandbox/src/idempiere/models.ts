@@ -114,12 +114,19 @@ export class Models {
   find(ctx: LoginContext, def: TableDef, idOrUU: string): Row {
     const row = /^\d+$/.test(idOrUU) ? this.store.get(def.name, Number(idOrUU)) : this.store.getByUU(def.name, idOrUU);
     if (!row) throw new RestError(404, 'Record not found', `No record found matching id ${idOrUU}`);
-    if (!this.visible(ctx, row)) throw new RestError(403, 'Access denied', `Access denied for record with id ${idOrUU}`);
+    if (!this.visible(ctx, row))
+      throw new RestError(403, 'Access denied', `Access denied for record with id ${idOrUU}`);
     return row;
   }
 
   /** $expand=C_OrderLine or C_OrderLine($select=...;$filter=...;$orderby=...;$top=...) for child tables. */
-  private withExpand(ctx: LoginContext, def: TableDef, row: Row, json: Record<string, unknown>, expand: string | undefined) {
+  private withExpand(
+    ctx: LoginContext,
+    def: TableDef,
+    row: Row,
+    json: Record<string, unknown>,
+    expand: string | undefined,
+  ) {
     if (!expand || !expand.trim()) return json;
     for (const part of splitTopLevel(expand, ',')) {
       const m = /^([A-Za-z_0-9]+)\s*(?:\((.*)\))?$/s.exec(part.trim());
@@ -140,7 +147,9 @@ export class Models {
       }
       const filter = compileFilter(childDef, opts.filter);
       const select = parseSelect(childDef, opts.select);
-      let rows = this.store.children(child.table, row[def.key] as number).filter((r) => r.IsActive !== false && (!filter || filter(r)));
+      let rows = this.store
+        .children(child.table, row[def.key] as number)
+        .filter((r) => r.IsActive !== false && (!filter || filter(r)));
       if (opts.orderby) {
         try {
           rows = rows.sort(compileOrderBy(childDef, opts.orderby));
@@ -199,12 +208,21 @@ export class Models {
   private deleteRow(def: TableDef, row: Row): void {
     const id = row[def.key] as number;
     if (def.isDocument && row.Processed === true) {
-      throw new RestError(500, 'Delete error', `Delete error with exception: Cannot delete processed document ${row.DocumentNo ?? id}`);
+      throw new RestError(
+        500,
+        'Delete error',
+        `Delete error with exception: Cannot delete processed document ${row.DocumentNo ?? id}`,
+      );
     }
     if (def.name === 'C_OrderLine' || def.name === 'M_InOutLine') {
       const parentTable = def.name === 'C_OrderLine' ? 'C_Order' : 'M_InOut';
       const parent = this.store.get(parentTable, row[`${parentTable}_ID`] as number);
-      if (parent?.Processed === true) throw new RestError(500, 'Delete error', 'Delete error with exception: ParentComplete - the document is processed');
+      if (parent?.Processed === true)
+        throw new RestError(
+          500,
+          'Delete error',
+          'Delete error with exception: ParentComplete - the document is processed',
+        );
     }
     // children go with the parent (cascade), as the model's beforeDelete does for order lines
     for (const child of def.children) {
@@ -281,13 +299,19 @@ export class Models {
         return s;
       }
       case 'Integer': {
-        const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+        const n =
+          typeof value === 'number'
+            ? value
+            : typeof value === 'string' && /^-?\d+$/.test(value.trim())
+              ? Number(value)
+              : NaN;
         if (!Number.isInteger(n)) throw wrong();
         return n;
       }
       case 'Amount':
       case 'Quantity': {
-        const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+        const n =
+          typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
         if (!Number.isFinite(n)) throw wrong();
         return n;
       }
@@ -309,11 +333,17 @@ export class Models {
       case 'List': {
         const code = isObject(value) ? value.id : value;
         if (typeof code !== 'string') throw wrong();
-        if (!LISTS[col.ref!]?.some((e) => e.value === code)) throw validation(`Invalid value for column ${col.name}: '${code}' is not in the list ${col.ref}`);
+        if (!LISTS[col.ref!]?.some((e) => e.value === code))
+          throw validation(`Invalid value for column ${col.name}: '${code}' is not in the list ${col.ref}`);
         return code;
       }
       case 'Location':
-        if (isObject(value) && Object.keys(value).some((k) => k !== 'id' && k !== 'uid' && k !== 'model-name' && k !== 'identifier' && k !== 'propertyLabel')) {
+        if (
+          isObject(value) &&
+          Object.keys(value).some(
+            (k) => k !== 'id' && k !== 'uid' && k !== 'model-name' && k !== 'identifier' && k !== 'propertyLabel',
+          )
+        ) {
           return this.inlineLocation(ctx, value);
         }
         return this.lookup(ctx, col, value);
@@ -343,7 +373,9 @@ export class Models {
     }
     if (typeof value === 'string') {
       if (/^-?\d+$/.test(value.trim())) return byId(Number(value));
-      throw validation(`Invalid value for column ${col.name}: ${JSON.stringify(value)} (send an id, {"identifier":…}, {"uid":…} or {"lookupColumn":…,"lookupValue":…})`);
+      throw validation(
+        `Invalid value for column ${col.name}: ${JSON.stringify(value)} (send an id, {"identifier":…}, {"uid":…} or {"lookupColumn":…,"lookupValue":…})`,
+      );
     }
     if (!isObject(value)) throw validation(`Invalid value for column ${col.name}: ${JSON.stringify(value)}`);
     if (value.id !== undefined && value.id !== null) {
@@ -365,7 +397,8 @@ export class Models {
         if (usable(r) && String(r[first]) === wanted) return r[target.key] as number;
       }
       if (target.identifiers.length > 1) {
-        for (const r of this.store.all(target.name)) if (usable(r) && identifierOf(this.store, target, r) === wanted) return r[target.key] as number;
+        for (const r of this.store.all(target.name))
+          if (usable(r) && identifierOf(this.store, target, r) === wanted) return r[target.key] as number;
       }
       throw notFound(`identifier '${wanted}'`);
     }
@@ -373,10 +406,14 @@ export class Models {
       const lc = target.byLower.get(String(value.lookupColumn).toLowerCase());
       if (!lc) throw validation(`Column ${String(value.lookupColumn)} does not exist in ${target.name}`);
       const wanted = value.lookupValue;
-      const indexed = typeof wanted === 'string' || typeof wanted === 'number' ? this.store.lookupEq(target.name, lc.name, wanted) : undefined;
+      const indexed =
+        typeof wanted === 'string' || typeof wanted === 'number'
+          ? this.store.lookupEq(target.name, lc.name, wanted)
+          : undefined;
       for (const r of indexed ?? this.store.all(target.name)) {
         if (!this.visible(ctx, r) || r.IsActive === false) continue;
-        if (r[lc.name] !== null && r[lc.name] !== undefined && String(r[lc.name]) === String(wanted)) return r[target.key] as number;
+        if (r[lc.name] !== null && r[lc.name] !== undefined && String(r[lc.name]) === String(wanted))
+          return r[target.key] as number;
       }
       throw notFound(`${lc.name}=${JSON.stringify(wanted)}`);
     }
@@ -407,7 +444,13 @@ export class Models {
       if (row.AD_Org_ID === null || row.AD_Org_ID === undefined) row.AD_Org_ID = ctx.orgId;
     }
     this.beforeSave(ctx, def, row, isNew, old);
-    const missing = def.columns.filter((c) => c.mandatory && c.type !== 'ID' && c.type !== 'UUID' && (row[c.name] === null || row[c.name] === undefined || row[c.name] === ''));
+    const missing = def.columns.filter(
+      (c) =>
+        c.mandatory &&
+        c.type !== 'ID' &&
+        c.type !== 'UUID' &&
+        (row[c.name] === null || row[c.name] === undefined || row[c.name] === ''),
+    );
     if (missing.length > 0) throw validation(`FillMandatory ${missing.map((c) => c.name).join(', ')}`);
     const now = Date.now();
     row.Updated = now;
@@ -426,7 +469,13 @@ export class Models {
     this.afterSave(def, row);
   }
 
-  private saveChildren(ctx: LoginContext, def: TableDef, parent: Row, groups: { table: string; link: string; items: unknown[] }[], isUpdate: boolean) {
+  private saveChildren(
+    ctx: LoginContext,
+    def: TableDef,
+    parent: Row,
+    groups: { table: string; link: string; items: unknown[] }[],
+    isUpdate: boolean,
+  ) {
     const out: Record<string, unknown[]> = {};
     const parentId = parent[def.key] as number;
     for (const g of groups) {
@@ -522,7 +571,9 @@ export class Models {
     if (!row.C_BPartner_ID) row.C_BPartner_ID = SEED.templateBPartner;
     const bp = this.store.get('C_BPartner', row.C_BPartner_ID as number);
     if (!row.C_BPartner_Location_ID) {
-      const locs = this.store.children('C_BPartner_Location', row.C_BPartner_ID as number).filter((l) => l.IsActive !== false);
+      const locs = this.store
+        .children('C_BPartner_Location', row.C_BPartner_ID as number)
+        .filter((l) => l.IsActive !== false);
       const ship = locs.find((l) => l.IsShipTo === true) ?? locs[0];
       if (ship) row.C_BPartner_Location_ID = ship.C_BPartner_Location_ID;
     }
@@ -535,7 +586,8 @@ export class Models {
     if (!row.M_PriceList_ID) row.M_PriceList_ID = (bp?.M_PriceList_ID as number | null) || SEED.priceList;
     const pl = this.store.get('M_PriceList', row.M_PriceList_ID as number);
     if (pl) row.C_Currency_ID = pl.C_Currency_ID;
-    if (!row.C_PaymentTerm_ID) row.C_PaymentTerm_ID = (bp?.C_PaymentTerm_ID as number | null) || SEED.paymentTermDefault;
+    if (!row.C_PaymentTerm_ID)
+      row.C_PaymentTerm_ID = (bp?.C_PaymentTerm_ID as number | null) || SEED.paymentTermDefault;
     if (!row.SalesRep_ID) row.SalesRep_ID = ctx.userId;
     if (!row.DateOrdered) row.DateOrdered = today();
     if (!row.DatePromised) row.DatePromised = row.DateOrdered;
@@ -549,15 +601,18 @@ export class Models {
     if (!row.DocumentNo) row.DocumentNo = this.store.nextDocumentNo(row.C_DocTypeTarget_ID as number);
     if (!isNew && old && (old.M_PriceList_ID !== row.M_PriceList_ID || old.DateOrdered !== row.DateOrdered)) {
       const hasProducts = this.store.children('C_OrderLine', row.C_Order_ID as number).some((l) => l.M_Product_ID);
-      if (hasProducts && old.M_PriceList_ID !== row.M_PriceList_ID) throw saveError('CannotChangePl - the price list cannot change once lines with products exist');
-      if (hasProducts) throw saveError('CannotChangeDateOrdered - DateOrdered cannot change once lines with products exist');
+      if (hasProducts && old.M_PriceList_ID !== row.M_PriceList_ID)
+        throw saveError('CannotChangePl - the price list cannot change once lines with products exist');
+      if (hasProducts)
+        throw saveError('CannotChangeDateOrdered - DateOrdered cannot change once lines with products exist');
     }
   }
 
   private orderLineBeforeSave(_ctx: LoginContext, row: Row, isNew: boolean): void {
     const order = this.store.get('C_Order', row.C_Order_ID as number);
     if (!order) throw validation('FillMandatory C_Order_ID');
-    if (order.Processed === true) throw saveError('ParentComplete - the order is processed; re-activate it (doc-action RE) to change lines');
+    if (order.Processed === true)
+      throw saveError('ParentComplete - the order is processed; re-activate it (doc-action RE) to change lines');
     if (isNew) {
       row.AD_Org_ID = order.AD_Org_ID;
       if (!row.Line) {
@@ -577,10 +632,16 @@ export class Models {
     if (!row.C_UOM_ID) row.C_UOM_ID = (product?.C_UOM_ID as number | undefined) ?? SEED.uom;
     if (!row.C_Tax_ID) row.C_Tax_ID = SEED.taxStandard;
     if (product) {
-      const price = this.productPrice(order.M_PriceList_ID as number, product.M_Product_ID as number, order.DateOrdered as string);
+      const price = this.productPrice(
+        order.M_PriceList_ID as number,
+        product.M_Product_ID as number,
+        order.DateOrdered as string,
+      );
       const docType = this.store.get('C_DocType', order.C_DocTypeTarget_ID as number);
       if (!price && docType?.IsNoPriceListCheck !== true) {
-        throw saveError(`ProductNotOnPriceList - product ${String(product.Value)} is not on the price list of the order`);
+        throw saveError(
+          `ProductNotOnPriceList - product ${String(product.Value)} is not on the price list of the order`,
+        );
       }
       // No callouts on /models: only when both PriceActual and PriceList are 0 does the model take the list price.
       if (price && !row.PriceActual && !row.PriceList) {
@@ -617,11 +678,14 @@ export class Models {
     let grand = totalLines;
     if (pl && pl.IsTaxIncluded !== true) {
       const byTax = new Map<number, number>();
-      for (const l of lines) byTax.set(l.C_Tax_ID as number, (byTax.get(l.C_Tax_ID as number) ?? 0) + Number(l.LineNetAmt ?? 0));
-      for (const [taxId, base] of byTax) grand += round2((base * Number(this.store.get('C_Tax', taxId)?.Rate ?? 0)) / 100);
+      for (const l of lines)
+        byTax.set(l.C_Tax_ID as number, (byTax.get(l.C_Tax_ID as number) ?? 0) + Number(l.LineNetAmt ?? 0));
+      for (const [taxId, base] of byTax)
+        grand += round2((base * Number(this.store.get('C_Tax', taxId)?.Rate ?? 0)) / 100);
       grand = round2(grand);
     }
-    if (order.TotalLines !== totalLines || order.GrandTotal !== grand) this.store.update('C_Order', orderId, { TotalLines: totalLines, GrandTotal: grand });
+    if (order.TotalLines !== totalLines || order.GrandTotal !== grand)
+      this.store.update('C_Order', orderId, { TotalLines: totalLines, GrandTotal: grand });
   }
 
   private inOutBeforeSave(ctx: LoginContext, row: Row, isNew: boolean): void {
@@ -672,20 +736,27 @@ export class Models {
     if (!LISTS.DocAction!.some((e) => e.value === action)) throw docActionError(`Invalid document action: ${action}`);
     const id = row[def.key] as number;
     const status = row.DocStatus as string;
-    const notValid = () => docActionError(`Document action ${action} is not valid for document status ${status} (${String(row.DocumentNo)})`);
-    const set = (patch: Row) => this.store.update(def.name, id, { ...patch, Updated: Date.now(), UpdatedBy: ctx.userId });
+    const notValid = () =>
+      docActionError(
+        `Document action ${action} is not valid for document status ${status} (${String(row.DocumentNo)})`,
+      );
+    const set = (patch: Row) =>
+      this.store.update(def.name, id, { ...patch, Updated: Date.now(), UpdatedBy: ctx.userId });
     const isOrder = def.name === 'C_Order';
     const lineTable = isOrder ? 'C_OrderLine' : 'M_InOutLine';
     const lines = () => this.store.children(lineTable, id).filter((l) => l.IsActive !== false);
     const setLinesProcessed = (processed: boolean) => {
-      for (const l of lines()) if (l.Processed !== processed) this.store.update(lineTable, l[`${lineTable}_ID`] as number, { Processed: processed });
+      for (const l of lines())
+        if (l.Processed !== processed)
+          this.store.update(lineTable, l[`${lineTable}_ID`] as number, { Processed: processed });
     };
     switch (action) {
       case 'PR':
       case 'CO': {
         if (!['DR', 'IP', 'IN'].includes(status)) throw notValid();
         if (lines().length === 0) throw docActionError('@NoLines@');
-        if (isOrder && row.DeliveryViaRule === 'S' && !row.M_Shipper_ID) throw docActionError('@FillMandatory@ @M_Shipper_ID@');
+        if (isOrder && row.DeliveryViaRule === 'S' && !row.M_Shipper_ID)
+          throw docActionError('@FillMandatory@ @M_Shipper_ID@');
         if (action === 'PR') {
           set({ DocStatus: 'IP', DocAction: 'CO' });
           return '';
@@ -700,12 +771,18 @@ export class Models {
       case 'VO': {
         if (!['DR', 'IP', 'IN', 'CO', 'WP', 'AP', 'NA'].includes(status)) throw notValid();
         if (isOrder) {
-          if (lines().some((l) => Number(l.QtyDelivered ?? 0) !== 0)) throw docActionError('@QtyDelivered@ - the order has shipments; void them first');
+          if (lines().some((l) => Number(l.QtyDelivered ?? 0) !== 0))
+            throw docActionError('@QtyDelivered@ - the order has shipments; void them first');
           for (const l of lines()) {
             const qtyOrdered = Number(l.QtyOrdered ?? 0);
             if (qtyOrdered !== 0) {
               const desc = [l.Description, `Voided (${qtyOrdered})`].filter(Boolean).join(' | ');
-              this.store.update('C_OrderLine', l.C_OrderLine_ID as number, { QtyOrdered: 0, QtyEntered: 0, LineNetAmt: 0, Description: desc.slice(0, 255) });
+              this.store.update('C_OrderLine', l.C_OrderLine_ID as number, {
+                QtyOrdered: 0,
+                QtyEntered: 0,
+                LineNetAmt: 0,
+                Description: desc.slice(0, 255),
+              });
             }
           }
           this.updateOrderTotals(id);
@@ -722,7 +799,10 @@ export class Models {
           for (const l of lines()) {
             const delivered = Number(l.QtyDelivered ?? 0);
             if (Number(l.QtyOrdered ?? 0) !== delivered) {
-              this.store.update('C_OrderLine', l.C_OrderLine_ID as number, { QtyOrdered: delivered, LineNetAmt: round2(delivered * Number(l.PriceActual ?? 0)) });
+              this.store.update('C_OrderLine', l.C_OrderLine_ID as number, {
+                QtyOrdered: delivered,
+                LineNetAmt: round2(delivered * Number(l.PriceActual ?? 0)),
+              });
             }
           }
           this.updateOrderTotals(id);
@@ -733,7 +813,8 @@ export class Models {
       case 'RE': {
         if (!isOrder) throw docActionError('ReActivate not allowed for shipments: reverse them instead');
         if (status !== 'CO') throw notValid();
-        if (lines().some((l) => Number(l.QtyDelivered ?? 0) !== 0)) throw docActionError('@Shipped@ - the order has shipments and cannot be re-activated');
+        if (lines().some((l) => Number(l.QtyDelivered ?? 0) !== 0))
+          throw docActionError('@Shipped@ - the order has shipments and cannot be re-activated');
         set({ DocStatus: 'IP', DocAction: 'CO', Processed: false, IsApproved: false });
         setLinesProcessed(false);
         return '';
@@ -749,7 +830,9 @@ export class Models {
       if (!l.C_OrderLine_ID) continue;
       const ol = this.store.get('C_OrderLine', l.C_OrderLine_ID as number);
       if (!ol) continue;
-      this.store.update('C_OrderLine', ol.C_OrderLine_ID as number, { QtyDelivered: round2(Number(ol.QtyDelivered ?? 0) + sign * Number(l.MovementQty ?? 0)) });
+      this.store.update('C_OrderLine', ol.C_OrderLine_ID as number, {
+        QtyDelivered: round2(Number(ol.QtyDelivered ?? 0) + sign * Number(l.MovementQty ?? 0)),
+      });
     }
   }
 }
@@ -775,6 +858,7 @@ export function resolveColumn(def: TableDef, key: string): ColumnDef {
 
 function parseIntParam(name: string, v: string | undefined): number {
   if (v === undefined || v === '') return 0;
-  if (!/^-?\d+$/.test(v.trim())) throw new RestError(400, 'GET Error', `Get POs with exception: ${name} must be an integer, got '${v}'`);
+  if (!/^-?\d+$/.test(v.trim()))
+    throw new RestError(400, 'GET Error', `Get POs with exception: ${name} must be an integer, got '${v}'`);
   return Number(v);
 }

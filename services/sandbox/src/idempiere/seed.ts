@@ -81,7 +81,12 @@ export function seed(store: Store): void {
   add(store, 'AD_Role', 102, { Name: 'GardenWorld Admin', RoleType: null });
   add(store, 'AD_Role', 103, { Name: 'GardenWorld User', RoleType: null });
   add(store, 'AD_User', 100, { Value: 'superuser', Name: 'SuperUser', IsLoginUser: true }, 0);
-  add(store, 'AD_User', 101, { Value: 'gardenadmin', Name: 'GardenAdmin', EMail: 'admin@gardenworld.com', IsLoginUser: true });
+  add(store, 'AD_User', 101, {
+    Value: 'gardenadmin',
+    Name: 'GardenAdmin',
+    EMail: 'admin@gardenworld.com',
+    IsLoginUser: true,
+  });
 
   add(store, 'C_Country', 100, { Name: 'United States', CountryCode: 'US', HasRegion: true }, 0);
   add(store, 'C_Country', 316, { Name: 'Taiwan', CountryCode: 'TW' }, 0);
@@ -97,7 +102,14 @@ export function seed(store: Store): void {
 
   add(store, 'C_DocType', 0, { Name: 'New', DocBaseType: 'SOO' }, 0);
   const soo = (id: number, name: string, sub: string) =>
-    add(store, 'C_DocType', id, { Name: name, PrintName: name, DocBaseType: 'SOO', DocSubTypeSO: sub, IsSOTrx: true, C_DocTypeShipment_ID: 120 });
+    add(store, 'C_DocType', id, {
+      Name: name,
+      PrintName: name,
+      DocBaseType: 'SOO',
+      DocSubTypeSO: sub,
+      IsSOTrx: true,
+      C_DocTypeShipment_ID: 120,
+    });
   soo(132, 'Standard Order', 'SO');
   soo(130, 'Prepay Order', 'PR');
   soo(133, 'On Credit Order', 'WI');
@@ -121,12 +133,33 @@ export function seed(store: Store): void {
   add(store, 'C_Tax', 105, { Name: 'CT Sales', C_TaxCategory_ID: 107, Rate: 6 });
   add(store, 'C_Tax', 109, { Name: 'Exempt', C_TaxCategory_ID: 107, Rate: 0 });
 
-  add(store, 'M_PriceList', 101, { Name: 'Standard', C_Currency_ID: 100, IsSOPriceList: true, IsTaxIncluded: true, IsDefault: true, PricePrecision: 2 });
-  add(store, 'M_PriceList', 102, { Name: 'Purchase', C_Currency_ID: 100, IsSOPriceList: false, IsTaxIncluded: false, PricePrecision: 2 });
+  add(store, 'M_PriceList', 101, {
+    Name: 'Standard',
+    C_Currency_ID: 100,
+    IsSOPriceList: true,
+    IsTaxIncluded: true,
+    IsDefault: true,
+    PricePrecision: 2,
+  });
+  add(store, 'M_PriceList', 102, {
+    Name: 'Purchase',
+    C_Currency_ID: 100,
+    IsSOPriceList: false,
+    IsTaxIncluded: false,
+    PricePrecision: 2,
+  });
   add(store, 'M_PriceList_Version', 104, { Name: 'Standard 2003', M_PriceList_ID: 101, ValidFrom: '2003-01-01' });
   add(store, 'M_PriceList_Version', 103, { Name: 'Purchase 2003', M_PriceList_ID: 102, ValidFrom: '2003-01-01' });
 
-  const products: { id: number; value: string; name: string; sku: string; upc: string; price: number; type?: string }[] = [
+  const products: {
+    id: number;
+    value: string;
+    name: string;
+    sku: string;
+    upc: string;
+    price: number;
+    type?: string;
+  }[] = [
     { id: 128, value: 'Azalea Bush', name: 'Azalea Bush', sku: '', upc: '', price: 23.75 },
     { id: 134, value: 'PTable', name: 'Patio Table', sku: '', upc: '', price: 60 },
     { id: 137, value: 'Mulch', name: 'Mulch 10#', sku: '', upc: '', price: 3 },
@@ -134,16 +167,36 @@ export function seed(store: Store): void {
   ];
   for (const p of products) {
     add(store, 'M_Product', p.id, {
-      Value: p.value, Name: p.name, SKU: p.sku || null, UPC: p.upc || null, C_UOM_ID: 100, M_Product_Category_ID: 105,
-      C_TaxCategory_ID: 107, ProductType: 'I', IsStocked: true, IsSold: true, IsPurchased: true,
+      Value: p.value,
+      Name: p.name,
+      SKU: p.sku || null,
+      UPC: p.upc || null,
+      C_UOM_ID: 100,
+      M_Product_Category_ID: 105,
+      C_TaxCategory_ID: 107,
+      ProductType: 'I',
+      IsStocked: true,
+      IsSold: true,
+      IsPurchased: true,
     });
-    add(store, 'M_ProductPrice', store.newId('M_ProductPrice'), { M_PriceList_Version_ID: 104, M_Product_ID: p.id, PriceList: p.price, PriceStd: p.price, PriceLimit: 0 });
+    add(store, 'M_ProductPrice', store.newId('M_ProductPrice'), {
+      M_PriceList_Version_ID: 104,
+      M_Product_ID: p.id,
+      PriceList: p.price,
+      PriceStd: p.price,
+      PriceLimit: 0,
+    });
   }
 
   add(store, 'C_Charge', 100, { Name: 'Bank Charges', ChargeAmt: 0, C_TaxCategory_ID: 107 });
   add(store, 'C_Charge', 101, { Name: 'Commissions', ChargeAmt: 0, C_TaxCategory_ID: 107 });
   add(store, 'C_Charge', 200000, { Name: 'Freight', Description: 'Shipping fee', ChargeAmt: 0, C_TaxCategory_ID: 107 });
-  add(store, 'C_Charge', 200001, { Name: 'Platform discount', Description: 'Discounts and vouchers of the sales platform', ChargeAmt: 0, C_TaxCategory_ID: 107 });
+  add(store, 'C_Charge', 200001, {
+    Name: 'Platform discount',
+    Description: 'Discounts and vouchers of the sales platform',
+    ChargeAmt: 0,
+    C_TaxCategory_ID: 107,
+  });
   add(store, 'C_PaymentTerm', 105, { Value: 'Immediate', Name: 'Immediate', NetDays: 0, IsDefault: true });
   add(store, 'C_PaymentTerm', 100, { Value: '30 Net', Name: '30 Net', NetDays: 30 });
   for (const s of SHIPPERS) add(store, 'M_Shipper', s.id, { Name: s.name, TrackingURL: s.trackingUrl ?? null });
@@ -151,8 +204,21 @@ export function seed(store: Store): void {
   add(store, 'C_BP_Group', 103, { Value: 'Standard', Name: 'Standard Customers', IsDefault: true });
   add(store, 'C_BP_Group', 104, { Value: 'Vendors', Name: 'Vendors' });
   const bp = (id: number, value: string, name: string, locId: number, bplId: number, locName: string) => {
-    add(store, 'C_BPartner', id, { Value: value, Name: name, C_BP_Group_ID: 103, IsCustomer: true, M_PriceList_ID: 101, C_PaymentTerm_ID: 105 });
-    add(store, 'C_BPartner_Location', bplId, { C_BPartner_ID: id, Name: locName, C_Location_ID: locId, IsShipTo: true, IsBillTo: true });
+    add(store, 'C_BPartner', id, {
+      Value: value,
+      Name: name,
+      C_BP_Group_ID: 103,
+      IsCustomer: true,
+      M_PriceList_ID: 101,
+      C_PaymentTerm_ID: 105,
+    });
+    add(store, 'C_BPartner_Location', bplId, {
+      C_BPartner_ID: id,
+      Name: locName,
+      C_Location_ID: locId,
+      IsShipTo: true,
+      IsBillTo: true,
+    });
   };
   bp(112, 'Standard', 'Standard', 116, 50000, '台北市');
   bp(117, 'C&W', 'C&W Construction', 115, 112, 'Stamford');

@@ -29,7 +29,12 @@ export function fkJson(store: Store, c: ColumnDef, id: number): Record<string, u
     if (id === 0) return undefined; // 0 without a row means "none"
     return { propertyLabel: c.label, id, 'model-name': c.ref!.toLowerCase() };
   }
-  return { propertyLabel: c.label, id, identifier: identifierOf(store, tableDef(c.ref!), target), 'model-name': c.ref!.toLowerCase() };
+  return {
+    propertyLabel: c.label,
+    id,
+    identifier: identifierOf(store, tableDef(c.ref!), target),
+    'model-name': c.ref!.toLowerCase(),
+  };
 }
 
 export function columnJson(store: Store, c: ColumnDef, v: unknown): unknown {
@@ -39,7 +44,12 @@ export function columnJson(store: Store, c: ColumnDef, v: unknown): unknown {
     case 'Location':
       return fkJson(store, c, v as number);
     case 'List':
-      return { propertyLabel: c.label, id: v, identifier: listName(c.ref!, v as string) ?? v, 'model-name': 'ad_ref_list' };
+      return {
+        propertyLabel: c.label,
+        id: v,
+        identifier: listName(c.ref!, v as string) ?? v,
+        'model-name': 'ad_ref_list',
+      };
     case 'DateTime':
       return isoInstant(v as number);
     default:

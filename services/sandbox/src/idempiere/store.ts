@@ -60,7 +60,8 @@ export class Store {
       this.nextIds.set(def.name, 1_000_000);
     }
     for (const child of Object.keys(LINKS)) this.childIdx.set(child, new Map());
-    for (const [table, cols] of Object.entries(EQ_INDEXED)) this.eqIdx.set(table, new Map(cols.map((c) => [c, new Map()])));
+    for (const [table, cols] of Object.entries(EQ_INDEXED))
+      this.eqIdx.set(table, new Map(cols.map((c) => [c, new Map()])));
   }
 
   /** Rows whose column equals value, in id order; undefined when the column has no index. */

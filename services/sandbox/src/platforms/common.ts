@@ -52,7 +52,16 @@ export function recordShipment(
   const key = `${o.store.key}|${o.externalId}${part ? `|${part.key}` : ''}`;
   let s = p.shipments.get(key);
   if (!s) {
-    s = { platform: p.name, store: o.store.key, orderExternalId: o.externalId, ...(part?.packageNumber ? { packageNumber: part.packageNumber } : {}), ...fields, confirmations: 0, attempts: 0, at: now };
+    s = {
+      platform: p.name,
+      store: o.store.key,
+      orderExternalId: o.externalId,
+      ...(part?.packageNumber ? { packageNumber: part.packageNumber } : {}),
+      ...fields,
+      confirmations: 0,
+      attempts: 0,
+      at: now,
+    };
     p.shipments.set(key, s);
   }
   if (ok && part?.lineIds) s.lineIds = part.lineIds;
@@ -68,11 +77,26 @@ export function recordShipment(
  * A later step of a shipment already confirmed (Shopline's delivery status after the tracking number):
  * recorded on it, not counted as another confirmation, since one shipment is confirmed once.
  */
-export function recordShipmentStep(p: PlatformState, o: Order, step: { deliveryStatus: string }, now: number): Shipment {
+export function recordShipmentStep(
+  p: PlatformState,
+  o: Order,
+  step: { deliveryStatus: string },
+  now: number,
+): Shipment {
   const key = `${o.store.key}|${o.externalId}`;
   let s = p.shipments.get(key);
   if (!s) {
-    s = { platform: p.name, store: o.store.key, orderExternalId: o.externalId, carrier: o.carrier, trackingNumber: o.trackingNumber, method: 'delivery_status', confirmations: 0, attempts: 0, at: now };
+    s = {
+      platform: p.name,
+      store: o.store.key,
+      orderExternalId: o.externalId,
+      carrier: o.carrier,
+      trackingNumber: o.trackingNumber,
+      method: 'delivery_status',
+      confirmations: 0,
+      attempts: 0,
+      at: now,
+    };
     p.shipments.set(key, s);
   }
   Object.assign(s, step);
@@ -116,7 +140,11 @@ export function sendJson(reply: FastifyReply, body: Buffer | Buffer[], status = 
   for (const c of chunks) length += c.length;
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(status, { ...(reply.getHeaders() as Record<string, string>), 'content-type': 'application/json; charset=utf-8', 'content-length': length });
+  res.writeHead(status, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': length,
+  });
   res.cork();
   for (const c of chunks) res.write(c);
   res.end();
@@ -134,9 +162,17 @@ type Bound = number | null;
  * open; bounds are whole seconds, inclusive), oldest created first. Binary search on the index of the
  * narrowing field, then a filter on the other.
  */
-export function ordersInWindows(store: Store, createdFrom: Bound, createdTo: Bound, updatedFrom: Bound = null, updatedTo: Bound = null): Order[] {
-  const inCreated = (o: Order) => o.createdAt >= (createdFrom ?? -Infinity) && o.createdAt <= (createdTo ?? Infinity) + 999;
-  if (updatedFrom === null && updatedTo === null) return store.byCreated.range(createdFrom ?? -Infinity, (createdTo ?? Infinity) + 999);
+export function ordersInWindows(
+  store: Store,
+  createdFrom: Bound,
+  createdTo: Bound,
+  updatedFrom: Bound = null,
+  updatedTo: Bound = null,
+): Order[] {
+  const inCreated = (o: Order) =>
+    o.createdAt >= (createdFrom ?? -Infinity) && o.createdAt <= (createdTo ?? Infinity) + 999;
+  if (updatedFrom === null && updatedTo === null)
+    return store.byCreated.range(createdFrom ?? -Infinity, (createdTo ?? Infinity) + 999);
   const list = store.byUpdated.range(updatedFrom ?? -Infinity, (updatedTo ?? Infinity) + 999).filter(inCreated);
   return list.sort((a, b) => a.createdAt - b.createdAt || a.uid - b.uid);
 }

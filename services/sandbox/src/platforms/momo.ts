@@ -11,12 +11,43 @@ import { maskName } from '../world/random.ts';
 import { addTaipeiMonths, momoDateTime, parseMomo } from '../world/time.ts';
 import { recordShipment, type SandboxContext } from './common.ts';
 
-export const MOMO_CARRIERS = ['宅配通', '新竹貨運', '統一速達', '大榮貨運', '順豐速運', '郵局', '其他宅配', '其他', '嘉里大榮', '黑貓宅急便'];
+export const MOMO_CARRIERS = [
+  '宅配通',
+  '新竹貨運',
+  '統一速達',
+  '大榮貨運',
+  '順豐速運',
+  '郵局',
+  '其他宅配',
+  '其他',
+  '嘉里大榮',
+  '黑貓宅急便',
+];
 const PROBLEM_REMARKS = ['電聯不上', '無貨取消訂單', '延遲出貨', '客戶要求延後'];
-const UNSEND_KEYS = ['company_fr_dd', 'company_fr_hh', 'company_fr_mm', 'company_to_dd', 'company_to_hh', 'company_to_mm', 'company_receiver', 'company_goodsCode', 'company_orderNo', 'company_entpGoodsNo', 'company_orderGb'];
+const UNSEND_KEYS = [
+  'company_fr_dd',
+  'company_fr_hh',
+  'company_fr_mm',
+  'company_to_dd',
+  'company_to_hh',
+  'company_to_mm',
+  'company_receiver',
+  'company_goodsCode',
+  'company_orderNo',
+  'company_entpGoodsNo',
+  'company_orderGb',
+];
 const SENDING_KEYS = ['fromDate', 'fromHour', 'fromMinute', 'toDate', 'toHour', 'toMinute', 'status'];
 const STOP_KEYS = ['receiver', 'goodsCode', 'orderNo', 'entp_goods_no'];
-const RECOVER_KEYS = ['company_fr_dd', 'company_fr_hh', 'company_fr_mm', 'company_to_dd', 'company_to_hh', 'company_to_mm', 'company_claimGb'];
+const RECOVER_KEYS = [
+  'company_fr_dd',
+  'company_fr_hh',
+  'company_fr_mm',
+  'company_to_dd',
+  'company_to_hh',
+  'company_to_mm',
+  'company_claimGb',
+];
 
 /** Key = entpPwd right-padded with "0" to 16 characters (the FAQ's example pads the password). */
 export function momoKey(entpPwd: string): Buffer {
@@ -51,7 +82,9 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
     const body = b as Record<string, unknown>;
     const login = (body.loginInfo ?? null) as Record<string, unknown> | null;
     if (!login || typeof login !== 'object') return fail(reply, 'loginInfo 為必填');
-    const store = p.stores.find((s) => s.login.entpCode === String(login.entpCode ?? '') && s.login.entpID === String(login.entpID ?? ''));
+    const store = p.stores.find(
+      (s) => s.login.entpCode === String(login.entpCode ?? '') && s.login.entpID === String(login.entpID ?? ''),
+    );
     if (!store) return fail(reply, '查無此供應商');
     if (store.login.entpPwd !== String(login.entpPwd ?? '')) return fail(reply, '密碼錯誤'); // wording [INF]
     if (store.login.otpBackNo !== String(login.otpBackNo ?? '')) return fail(reply, 'OTP 後三碼錯誤'); // wording [INF]
@@ -72,7 +105,10 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
   });
 
   /** Reads a window from split fields; returns an error message or [from, to]. */
-  function window(s: Record<string, unknown>, keys: [string, string, string, string, string, string]): string | [number, number] {
+  function window(
+    s: Record<string, unknown>,
+    keys: [string, string, string, string, string, string],
+  ): string | [number, number] {
     const v = keys.map((k) => String(s[k] ?? ''));
     const from = parseMomo(v[0]!, v[1]!, v[2]!);
     const to = parseMomo(v[3]!, v[4]!, v[5]!);
@@ -93,7 +129,14 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
   function unsendCompanyQuery(store: Store, body: Record<string, unknown>, reply: FastifyReply) {
     const s = sendInfo(body, UNSEND_KEYS);
     if (typeof s === 'string') return fail(reply, s);
-    const w = window(s, ['company_fr_dd', 'company_fr_hh', 'company_fr_mm', 'company_to_dd', 'company_to_hh', 'company_to_mm']);
+    const w = window(s, [
+      'company_fr_dd',
+      'company_fr_hh',
+      'company_fr_mm',
+      'company_to_dd',
+      'company_to_hh',
+      'company_to_mm',
+    ]);
     if (typeof w === 'string') return fail(reply, w);
     const rows: unknown[] = [];
     for (const o of ordersTransferredIn(store, w)) {
@@ -104,16 +147,34 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
         if (s.company_entpGoodsNo && s.company_entpGoodsNo !== l.sku) continue;
         if (s.company_receiver && s.company_receiver !== o.buyer.name) continue;
         const row: Record<string, unknown> = {
-          completeOrderNo: l.id, remark5VStr: '', orderGbStr: '一般', msg: o.note, lastPricDate: momoDateTime(o.createdAt + 2 * 86400_000),
-          delyHopeDate: '', receiver: o.buyer.name, receiverTel: '', receiverMobile: o.buyer.phone, postNo: o.address.zip,
-          receiverAddr: o.address.full, newReceiverAddr: '', entpGoodsNo: l.sku,
-          goodsCode: String(7_000_000 + l.productId), goodsName: l.name, goodsDtCode: '001', goodsDtInfo: '無',
+          completeOrderNo: l.id,
+          remark5VStr: '',
+          orderGbStr: '一般',
+          msg: o.note,
+          lastPricDate: momoDateTime(o.createdAt + 2 * 86400_000),
+          delyHopeDate: '',
+          receiver: o.buyer.name,
+          receiverTel: '',
+          receiverMobile: o.buyer.phone,
+          postNo: o.address.zip,
+          receiverAddr: o.address.full,
+          newReceiverAddr: '',
+          entpGoodsNo: l.sku,
+          goodsCode: String(7_000_000 + l.productId),
+          goodsName: l.name,
+          goodsDtCode: '001',
+          goodsDtInfo: '無',
           syslast: o.corrupt === 'bad_price' && i === 0 ? '一' : String(l.qty),
-          buyPrice: String(Math.round(l.unitPrice * 0.75)), salePrice: o.corrupt === 'bad_price' && i === 0 ? `${l.unitPrice}元` : String(l.unitPrice),
-          custName: o.buyer.name, invoiceNo: '', custId: String(80_000_000 + o.uid), transferDate: momoDateTime(transferredAt(o)),
+          buyPrice: String(Math.round(l.unitPrice * 0.75)),
+          salePrice: o.corrupt === 'bad_price' && i === 0 ? `${l.unitPrice}元` : String(l.unitPrice),
+          custName: o.buyer.name,
+          invoiceNo: '',
+          custId: String(80_000_000 + o.uid),
+          transferDate: momoDateTime(transferredAt(o)),
         };
         // A row is one order line: "missing items" = the row lacks its goods fields.
-        if (o.corrupt === 'missing_items') for (const k of ['entpGoodsNo', 'goodsCode', 'goodsName', 'syslast', 'salePrice', 'buyPrice']) delete row[k];
+        if (o.corrupt === 'missing_items')
+          for (const k of ['entpGoodsNo', 'goodsCode', 'goodsName', 'syslast', 'salePrice', 'buyPrice']) delete row[k];
         rows.push(row);
       }
     }
@@ -137,10 +198,23 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
       for (const l of o.lines) {
         if (!o.sentRows.has(l.id)) continue;
         rows.push({
-          itemNo: String(++itemNo), slip_i_no: l.id, slip_no: o.rowSlips?.get(l.id) ?? o.trackingNumber ?? '', completeOrderNo: l.id, remark5_vStr: sendingRemark(o), msg_note: '',
-          scm_dely_date: o.shippedAt ? momoDateTime(o.shippedAt) : '', dely_hope_date: '', order_gb_str: '一般', goods_code: String(7_000_000 + l.productId),
-          entp_goods_no: l.sku, goods_name: l.name, goodsdt_code: '001', goodsdt_info: '無', syslast: String(l.qty),
-          cust_name_mask: maskName(o.buyer.name), receiver_mask: maskName(o.buyer.name),
+          itemNo: String(++itemNo),
+          slip_i_no: l.id,
+          slip_no: o.rowSlips?.get(l.id) ?? o.trackingNumber ?? '',
+          completeOrderNo: l.id,
+          remark5_vStr: sendingRemark(o),
+          msg_note: '',
+          scm_dely_date: o.shippedAt ? momoDateTime(o.shippedAt) : '',
+          dely_hope_date: '',
+          order_gb_str: '一般',
+          goods_code: String(7_000_000 + l.productId),
+          entp_goods_no: l.sku,
+          goods_name: l.name,
+          goodsdt_code: '001',
+          goodsdt_info: '無',
+          syslast: String(l.qty),
+          cust_name_mask: maskName(o.buyer.name),
+          receiver_mask: maskName(o.buyer.name),
         });
       }
     }
@@ -163,9 +237,20 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
       for (const l of o.lines) {
         if (s.entp_goods_no && s.entp_goods_no !== l.sku) continue;
         rows.push({
-          itemNo: String(++itemNo), allowExecuteYN: 'Y', completeOrderNo: l.id, notAllowReason: '', returnReason: '客戶取消',
-          receiver: maskName(o.buyer.name), entpGoodsNo: l.sku, goodsCode: String(7_000_000 + l.productId), goodsName: l.name,
-          goodsDtCode: '001', goodsDtInfo: '無', syslast: String(l.qty), msgNote: '', packYnStr: '否',
+          itemNo: String(++itemNo),
+          allowExecuteYN: 'Y',
+          completeOrderNo: l.id,
+          notAllowReason: '',
+          returnReason: '客戶取消',
+          receiver: maskName(o.buyer.name),
+          entpGoodsNo: l.sku,
+          goodsCode: String(7_000_000 + l.productId),
+          goodsName: l.name,
+          goodsDtCode: '001',
+          goodsDtInfo: '無',
+          syslast: String(l.qty),
+          msgNote: '',
+          packYnStr: '否',
         });
       }
     }
@@ -176,7 +261,14 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
   function recoverCompanyQuery(store: Store, body: Record<string, unknown>, reply: FastifyReply) {
     const s = sendInfo(body, RECOVER_KEYS);
     if (typeof s === 'string') return fail(reply, s);
-    const w = window(s, ['company_fr_dd', 'company_fr_hh', 'company_fr_mm', 'company_to_dd', 'company_to_hh', 'company_to_mm']);
+    const w = window(s, [
+      'company_fr_dd',
+      'company_fr_hh',
+      'company_fr_mm',
+      'company_to_dd',
+      'company_to_hh',
+      'company_to_mm',
+    ]);
     if (typeof w === 'string') return fail(reply, w);
     const rows: unknown[] = [];
     let itemNo = 0;
@@ -184,11 +276,33 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
       if (o.status !== 'returned') continue;
       for (const l of o.lines) {
         rows.push({
-          itemNo: String(++itemNo), isRedStr: '正常', completeOrderNo: l.id, remark5VStr: '', msgNote: '', returnReason: '商品退貨',
-          delyGbStr: '', slipNo: '', claimGbStr: '一般回收訂單', msg: o.note, lastPricDate: momoDateTime(transferredAt(o)), delyHopeDate: '',
-          receiver: o.buyer.name, receiverTel: '', receiverMobile: o.buyer.phone, postNo: o.address.zip, receiverAddr: o.address.full,
-          entpGoodsNo: l.sku, goodsCode: String(7_000_000 + l.productId), goodsName: l.name, goodsDtCode: '001', goodsDtInfo: '無',
-          syslast: String(l.qty), buyPrice: String(Math.round(l.unitPrice * 0.75)), describeNote: '', custName: o.buyer.name, packYnStr: '否',
+          itemNo: String(++itemNo),
+          isRedStr: '正常',
+          completeOrderNo: l.id,
+          remark5VStr: '',
+          msgNote: '',
+          returnReason: '商品退貨',
+          delyGbStr: '',
+          slipNo: '',
+          claimGbStr: '一般回收訂單',
+          msg: o.note,
+          lastPricDate: momoDateTime(transferredAt(o)),
+          delyHopeDate: '',
+          receiver: o.buyer.name,
+          receiverTel: '',
+          receiverMobile: o.buyer.phone,
+          postNo: o.address.zip,
+          receiverAddr: o.address.full,
+          entpGoodsNo: l.sku,
+          goodsCode: String(7_000_000 + l.productId),
+          goodsName: l.name,
+          goodsDtCode: '001',
+          goodsDtInfo: '無',
+          syslast: String(l.qty),
+          buyPrice: String(Math.round(l.unitPrice * 0.75)),
+          describeNote: '',
+          custName: o.buyer.name,
+          packYnStr: '否',
         });
       }
     }
@@ -198,7 +312,18 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
   function unsendCompanyConfirm(store: Store, body: Record<string, unknown>, reply: FastifyReply) {
     const list = body.sendInfoList;
     if (!Array.isArray(list) || list.length === 0) return fail(reply, 'sendInfoList 為必填');
-    const result = { undoCnt: 0, undoList: [] as unknown[], confirmOkCnt: 0, confirmOkList: [] as unknown[], confirmFailCnt: 0, confirmFailList: [] as unknown[], saveMsgOkCnt: 0, saveMsgOkList: [] as unknown[], saveMsgFailCnt: 0, saveMsgFailList: [] as unknown[] };
+    const result = {
+      undoCnt: 0,
+      undoList: [] as unknown[],
+      confirmOkCnt: 0,
+      confirmOkList: [] as unknown[],
+      confirmFailCnt: 0,
+      confirmFailList: [] as unknown[],
+      saveMsgOkCnt: 0,
+      saveMsgOkList: [] as unknown[],
+      saveMsgFailCnt: 0,
+      saveMsgFailList: [] as unknown[],
+    };
     const now = ctx.now();
     for (const raw of list) {
       const row = (raw ?? {}) as Record<string, unknown>;
@@ -228,7 +353,11 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
       const carrier = String(row.delyGbStr ?? '');
       const slip = String(row.slipNo ?? '').trim();
       // Rows confirmed with one slip number are one shipment; another slip number is another (a part shipment).
-      const record = (okay: boolean) => recordShipment(p, o, { carrier, trackingNumber: slip || null, method: 'unsendCompanyConfirm' }, okay, now, { key: slip, lineIds: [...(o.rowSlips ?? new Map()).entries()].filter(([, v]) => v === slip).map(([k]) => k) });
+      const record = (okay: boolean) =>
+        recordShipment(p, o, { carrier, trackingNumber: slip || null, method: 'unsendCompanyConfirm' }, okay, now, {
+          key: slip,
+          lineIds: [...(o.rowSlips ?? new Map()).entries()].filter(([, v]) => v === slip).map(([k]) => k),
+        });
       if (o.status === 'cancelled' || o.status === 'returned') {
         record(false);
         failRow('訂單已取消');
@@ -266,7 +395,9 @@ export async function registerMomo(app: FastifyInstance, ctx: SandboxContext): P
     return { resultInfo: result };
   }
 
-  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/html').send('<html><body>404 Not Found</body></html>'));
+  app.setNotFoundHandler((_req, reply) =>
+    reply.code(404).type('text/html').send('<html><body>404 Not Found</body></html>'),
+  );
   app.setErrorHandler((e: Error & { statusCode?: number }, _req, reply) => {
     if (e.statusCode && e.statusCode < 500) return reply.send({ basicCheckMsgList: [`請求格式錯誤: ${e.message}`] });
     ctx.logger?.error({ err: e }, 'momo sandbox error');

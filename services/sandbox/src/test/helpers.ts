@@ -5,11 +5,20 @@ export async function sandbox(scenario: ScenarioInput = {}, opts: { rateLimits?:
   return startSandbox({ basePort: 0, scenario, ...opts });
 }
 
-export async function json<T = any>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T; headers: Headers }> {
+export async function json<T = any>(
+  url: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
   const { json: payload, ...rest } = init;
   const res = await fetch(url, {
     ...rest,
-    ...(payload !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json', ...(rest.headers as Record<string, string>) } } : {}),
+    ...(payload !== undefined
+      ? {
+          method: rest.method ?? 'POST',
+          body: JSON.stringify(payload),
+          headers: { 'content-type': 'application/json', ...(rest.headers as Record<string, string>) },
+        }
+      : {}),
   });
   const text = await res.text();
   let body: unknown = text;
@@ -22,12 +31,18 @@ export async function json<T = any>(url: string, init: RequestInit & { json?: un
 }
 
 export async function control<T = any>(s: Sandbox, path: string, payload?: unknown, method?: string) {
-  return json<T>(`${s.urls.control}${path}`, payload === undefined ? { method: method ?? 'GET' } : { json: payload, method: method ?? 'POST' });
+  return json<T>(
+    `${s.urls.control}${path}`,
+    payload === undefined ? { method: method ?? 'GET' } : { json: payload, method: method ?? 'POST' },
+  );
 }
 
 export type Truth = Awaited<ReturnType<typeof import('../control.ts').truth>>;
 
 export async function truthOrders(s: Sandbox, platform: string, store?: string): Promise<Truth[]> {
-  const r = await control<{ orders: Truth[] }>(s, `/_sandbox/orders?platform=${platform}${store ? `&store=${encodeURIComponent(store)}` : ''}`);
+  const r = await control<{ orders: Truth[] }>(
+    s,
+    `/_sandbox/orders?platform=${platform}${store ? `&store=${encodeURIComponent(store)}` : ''}`,
+  );
   return r.body.orders;
 }

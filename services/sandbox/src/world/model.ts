@@ -11,7 +11,16 @@ export type SystemName = (typeof SYSTEMS)[number];
  * The platform-neutral life of an order. `processed` = shipment arranged/confirmed by the seller through
  * the API but not yet picked up (Shopee PROCESSED); the other platforms show it as shipped.
  */
-export const ORDER_STATUSES = ['unpaid', 'paid', 'ready_to_ship', 'processed', 'shipped', 'completed', 'cancelled', 'returned'] as const;
+export const ORDER_STATUSES = [
+  'unpaid',
+  'paid',
+  'ready_to_ship',
+  'processed',
+  'shipped',
+  'completed',
+  'cancelled',
+  'returned',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface OrderLine {
@@ -124,9 +133,17 @@ export function splitPackages(o: Order, opts: { groups?: string[][]; count?: num
     groups = Array.from({ length: n }, (_, g) => ids.filter((_, i) => i % n === g));
   }
   const seen = groups.flat();
-  if (groups.length < 2 || groups.some((g) => g.length === 0)) throw new Error('a split needs at least two packages, none empty');
-  if (seen.length !== ids.length || ids.some((id) => !seen.includes(id))) throw new Error(`every line must be in exactly one package (lines ${ids.join(', ')})`);
-  return groups.map((lineIds, i) => ({ packageNumber: `${o.packageNumber}${String.fromCharCode(65 + i)}`, lineIds, arrangedAt: null, trackingNumber: null, trackingPolls: 0 }));
+  if (groups.length < 2 || groups.some((g) => g.length === 0))
+    throw new Error('a split needs at least two packages, none empty');
+  if (seen.length !== ids.length || ids.some((id) => !seen.includes(id)))
+    throw new Error(`every line must be in exactly one package (lines ${ids.join(', ')})`);
+  return groups.map((lineIds, i) => ({
+    packageNumber: `${o.packageNumber}${String.fromCharCode(65 + i)}`,
+    lineIds,
+    arrangedAt: null,
+    trackingNumber: null,
+    trackingPolls: 0,
+  }));
 }
 
 export interface Grant {
@@ -216,11 +233,21 @@ export class SortedIndex {
 
 export function newStore(platform: PlatformName, index: number, key: string, numericId: number, name: string): Store {
   return {
-    platform, key, index, numericId, name,
-    accessToken: null, accessExpiresAt: null, refreshToken: null, refreshExpiresAt: null, login: {},
+    platform,
+    key,
+    index,
+    numericId,
+    name,
+    accessToken: null,
+    accessExpiresAt: null,
+    refreshToken: null,
+    refreshExpiresAt: null,
+    login: {},
     byCreated: new SortedIndex((o) => o.createdAt),
     byUpdated: new SortedIndex((o) => o.updatedAt),
-    byId: new Map(), byNumber: new Map(), nextNumber: 1,
+    byId: new Map(),
+    byNumber: new Map(),
+    nextNumber: 1,
   };
 }
 

@@ -6,8 +6,13 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 function parts(ms: number, offsetMs: number) {
   const d = new Date(ms + offsetMs);
   return {
-    y: d.getUTCFullYear(), mo: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()),
-    h: pad(d.getUTCHours()), mi: pad(d.getUTCMinutes()), s: pad(d.getUTCSeconds()), ms: pad(d.getUTCMilliseconds(), 3),
+    y: d.getUTCFullYear(),
+    mo: pad(d.getUTCMonth() + 1),
+    d: pad(d.getUTCDate()),
+    h: pad(d.getUTCHours()),
+    mi: pad(d.getUTCMinutes()),
+    s: pad(d.getUTCSeconds()),
+    ms: pad(d.getUTCMilliseconds(), 3),
   };
 }
 

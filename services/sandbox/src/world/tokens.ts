@@ -7,7 +7,10 @@ import type { Grant, PlatformName, PlatformState, Store } from './model.ts';
 const JWT_SECRET = 'oms-sandbox-jwt';
 
 export type HexSource = (chars: number) => string;
-export const cryptoHex: HexSource = (chars) => randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars);
+export const cryptoHex: HexSource = (chars) =>
+  randomBytes(Math.ceil(chars / 2))
+    .toString('hex')
+    .slice(0, chars);
 
 interface TokenRule {
   accessTtlMs: number;
@@ -38,20 +41,38 @@ export const TOKEN_RULES: Record<PlatformName, TokenRule | null> = {
     accessTtlMs: 2 * 3600_000,
     refreshTtlMs: () => 30 * 86400_000,
     access: (s, hex, now, ttl) =>
-      signJwt({ iat: Math.floor(now / 1000), exp: Math.floor((now + ttl) / 1000), shop_id: s.numericId, scopes: 'public shop_api read_orders write_orders', shop_domain: s.key, jti: hex(16) }),
+      signJwt({
+        iat: Math.floor(now / 1000),
+        exp: Math.floor((now + ttl) / 1000),
+        shop_id: s.numericId,
+        scopes: 'public shop_api read_orders write_orders',
+        shop_domain: s.key,
+        jti: hex(16),
+      }),
   },
   // Shopline Developer Center OAuth: expires_in 15778476 s; the refresh token expires one day after the access token.
   shopline: {
     accessTtlMs: 15_778_476_000,
     refreshTtlMs: (accessTtl) => accessTtl + 86400_000,
     access: (s, hex, now, ttl) =>
-      signJwt({ iat: Math.floor(now / 1000), exp: Math.floor((now + ttl) / 1000), merchant_id: s.key, scope: 'orders', jti: hex(16) }),
+      signJwt({
+        iat: Math.floor(now / 1000),
+        exp: Math.floor((now + ttl) / 1000),
+        merchant_id: s.key,
+        scope: 'orders',
+        jti: hex(16),
+      }),
   },
   momo: null,
 };
 
 /** Issues a new token pair for a store and makes it the store's current one. */
-export function issueTokens(p: PlatformState, store: Store, hex: HexSource, now: number): { accessToken: string; refreshToken: string | null; expiresIn: number } {
+export function issueTokens(
+  p: PlatformState,
+  store: Store,
+  hex: HexSource,
+  now: number,
+): { accessToken: string; refreshToken: string | null; expiresIn: number } {
   const rule = TOKEN_RULES[p.name];
   if (!rule) throw new Error(`${p.name} has no tokens`);
   const accessToken = rule.access(store, hex, now, rule.accessTtlMs);
@@ -96,7 +117,12 @@ export function issueCode(p: PlatformState, store: Store, now: number, redirectU
 }
 
 /** Consumes a code; a request that fails `accept` (wrong shop, wrong redirect_uri) leaves it unused. */
-export function useCode(p: PlatformState, code: string | undefined, now: number, accept: (g: Grant & { redirectUri?: string }) => boolean = () => true): (Grant & { redirectUri?: string }) | null {
+export function useCode(
+  p: PlatformState,
+  code: string | undefined,
+  now: number,
+  accept: (g: Grant & { redirectUri?: string }) => boolean = () => true,
+): (Grant & { redirectUri?: string }) | null {
   const g = code ? p.codes.get(code) : undefined;
   if (!g || g.used || g.expiresAt <= now || !accept(g)) return null;
   g.used = true;

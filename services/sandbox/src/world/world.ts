@@ -6,8 +6,18 @@ import { address, person, Rng } from './random.ts';
 import { taipeiCompactDate } from './time.ts';
 import { cryptoHex, issueTokens, type HexSource } from './tokens.ts';
 import {
-  addOrder, lineTotal, newStore, ORDER_STATUSES, PLATFORMS, splitPackages,
-  type Order, type OrderLine, type OrderStatus, type PlatformName, type PlatformState, type Store,
+  addOrder,
+  lineTotal,
+  newStore,
+  ORDER_STATUSES,
+  PLATFORMS,
+  splitPackages,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type PlatformName,
+  type PlatformState,
+  type Store,
 } from './model.ts';
 
 const SEEDABLE = ORDER_STATUSES.filter((s) => s !== 'processed') as Exclude<OrderStatus, 'processed'>[];
@@ -17,7 +27,10 @@ const storeCount = z.number().int().min(0).max(200);
 export const scenarioSchema = z
   .object({
     seed: z.number().int().default(1),
-    stores: z.object({ shopee: storeCount, cyberbiz: storeCount, shopline: storeCount, momo: storeCount }).partial().optional(),
+    stores: z
+      .object({ shopee: storeCount, cyberbiz: storeCount, shopline: storeCount, momo: storeCount })
+      .partial()
+      .optional(),
     storesPerPlatform: storeCount.optional(),
     ordersPerStore: z.number().int().min(0).max(100_000).default(50),
     from: z.iso.datetime({ offset: true }).optional(),
@@ -30,20 +43,36 @@ export const scenarioSchema = z
     archivedShare: share.default(0.02),
     /** Weights of the statuses orders end in; statuses left out get none (default: a realistic mix). */
     statusMix: z
-      .object(Object.fromEntries(SEEDABLE.map((s) => [s, z.number().min(0)])) as Record<(typeof SEEDABLE)[number], z.ZodNumber>)
+      .object(
+        Object.fromEntries(SEEDABLE.map((s) => [s, z.number().min(0)])) as Record<
+          (typeof SEEDABLE)[number],
+          z.ZodNumber
+        >,
+      )
       .partial()
       .strict()
-      .refine((m) => Object.values(m).some((w) => (w ?? 0) > 0), { message: 'at least one status needs a weight above 0' })
+      .refine((m) => Object.values(m).some((w) => (w ?? 0) > 0), {
+        message: 'at least one status needs a weight above 0',
+      })
       .optional(),
   })
   .strict()
-  .refine((s) => !s.from || !s.to || Date.parse(s.from) < Date.parse(s.to), { message: 'from must be before to', path: ['from'] });
+  .refine((s) => !s.from || !s.to || Date.parse(s.from) < Date.parse(s.to), {
+    message: 'from must be before to',
+    path: ['from'],
+  });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 
 const DEFAULT_MIX: Record<(typeof SEEDABLE)[number], number> = {
-  unpaid: 0.08, paid: 0.3, ready_to_ship: 0.1, shipped: 0.22, completed: 0.18, cancelled: 0.08, returned: 0.04,
+  unpaid: 0.08,
+  paid: 0.3,
+  ready_to_ship: 0.1,
+  shipped: 0.22,
+  completed: 0.18,
+  cancelled: 0.08,
+  returned: 0.04,
 };
 
 const SHOPEE_DELIVERY = [
@@ -70,7 +99,12 @@ export class World {
     this.uid = 0;
     this.usedIds.clear();
     const rng = new Rng(s.seed);
-    this.seq = { cyberbizOrderId: 7_000_000 + rng.int(0, 999) * 1000, lineId: 30_000_000, momoOrderNo: rng.int(100, 999) * 1000, fulfillmentId: 900_000 };
+    this.seq = {
+      cyberbizOrderId: 7_000_000 + rng.int(0, 999) * 1000,
+      lineId: 30_000_000,
+      momoOrderNo: rng.int(100, 999) * 1000,
+      fulfillmentId: 900_000,
+    };
     const hex: HexSource = (n) => rng.hex(n);
     const to = s.to ? Date.parse(s.to) : now;
     const from = s.from ? Date.parse(s.from) : to - 30 * 86400_000;
@@ -81,7 +115,12 @@ export class World {
         name,
         appId: name === 'shopee' ? String(rng.int(1_000_000, 2_999_999)) : rng.hex(24),
         appSecret: name === 'shopee' ? rng.hex(64) : rng.hex(40),
-        stores: [], storeByKey: new Map(), access: new Map(), refresh: new Map(), codes: new Map(), shipments: new Map(),
+        stores: [],
+        storeByKey: new Map(),
+        access: new Map(),
+        refresh: new Map(),
+        codes: new Map(),
+        shipments: new Map(),
       });
       this.platforms[name] = p;
       const count = s.stores?.[name] ?? s.storesPerPlatform ?? 1;
@@ -129,7 +168,12 @@ export class World {
       case 'momo': {
         const entpCode = String(100000 + n * 7 + rng.int(0, 6));
         const s = newStore('momo', i, entpCode, +entpCode, `momo 供應商 ${n}`);
-        s.login = { entpID: String(rng.int(10_000_000, 99_999_999)), entpCode, entpPwd: `pw${rng.chars(8, 'abcdefghjkmnpqrstuvwxyz23456789')}`, otpBackNo: rng.digits(3) };
+        s.login = {
+          entpID: String(rng.int(10_000_000, 99_999_999)),
+          entpCode,
+          entpPwd: `pw${rng.chars(8, 'abcdefghjkmnpqrstuvwxyz23456789')}`,
+          otpBackNo: rng.digits(3),
+        };
         return s;
       }
     }
@@ -158,8 +202,14 @@ export class World {
       const qty = rng.chance(0.7) ? 1 : rng.int(2, 4);
       const perUnitDiscount = platform !== 'momo' && rng.chance(0.2) ? rng.pick([5, 10, 20]) : 0;
       lines.push({
-        id: '', productId: product.id, sku: product.value, name: product.name, qty,
-        unitPrice: product.price, discount: perUnitDiscount * qty, variation: product.id % 2 === 0,
+        id: '',
+        productId: product.id,
+        sku: product.value,
+        name: product.name,
+        qty,
+        unitPrice: product.price,
+        discount: perUnitDiscount * qty,
+        variation: product.id % 2 === 0,
       });
     }
     if (rng.chance(s.unknownSkuShare)) {
@@ -171,25 +221,66 @@ export class World {
     const subtotal = lines.reduce((sum, l) => sum + lineTotal(l), 0);
     const shippingFee = platform === 'momo' ? 0 : subtotal >= 1500 ? 0 : rng.pick([60, 80, 100, 120]);
     // Shopee's seller vouchers are not in the order detail, momo has none: order discounts only elsewhere.
-    const discount = (platform === 'cyberbiz' || platform === 'shopline') && rng.chance(0.25) ? Math.min(rng.pick([50, 100, 150]), Math.floor(subtotal / 2)) : 0;
+    const discount =
+      (platform === 'cyberbiz' || platform === 'shopline') && rng.chance(0.25)
+        ? Math.min(rng.pick([50, 100, 150]), Math.floor(subtotal / 2))
+        : 0;
     const cod = platform !== 'momo' && rng.chance(s.codShare);
-    const delivery = platform === 'shopee' ? rng.pick(SHOPEE_DELIVERY) : platform === 'shopline'
-      ? (rng.chance(0.75) ? { delivery: 'custom', carrier: '宅配' } : { delivery: 'tw_711_b2c', carrier: '7-11 取貨' })
-      : { delivery: 'home', carrier: '宅配' };
+    const delivery =
+      platform === 'shopee'
+        ? rng.pick(SHOPEE_DELIVERY)
+        : platform === 'shopline'
+          ? rng.chance(0.75)
+            ? { delivery: 'custom', carrier: '宅配' }
+            : { delivery: 'tw_711_b2c', carrier: '7-11 取貨' }
+          : { delivery: 'home', carrier: '宅配' };
     const o: Order = {
-      uid: ++this.uid, platform, store, externalId: '', number: '', status: 'unpaid',
-      createdAt, updatedAt: createdAt, paidAt: null, shippedAt: null, completedAt: null, cancelledAt: null, returnedAt: null,
-      cod, paymentMethod: paymentMethod(platform, cod, rng), buyer: person(rng), address: address(rng), lines,
-      shippingFee, discount, total: subtotal + shippingFee - discount, note: rng.chance(0.2) ? rng.pick(['請盡快出貨', '不要附發票', '請包裝完整', '送禮用，請勿放價格']) : '',
-      delivery: delivery.delivery, carrier: delivery.carrier, archived: false, corrupt: null,
-      packageNumber: `OFG${rng.digits(15)}`, packages: null, trackingNumber: null, trackingPolls: 0, fulfillments: [], sentRows: new Set(), cache: new Map(),
+      uid: ++this.uid,
+      platform,
+      store,
+      externalId: '',
+      number: '',
+      status: 'unpaid',
+      createdAt,
+      updatedAt: createdAt,
+      paidAt: null,
+      shippedAt: null,
+      completedAt: null,
+      cancelledAt: null,
+      returnedAt: null,
+      cod,
+      paymentMethod: paymentMethod(platform, cod, rng),
+      buyer: person(rng),
+      address: address(rng),
+      lines,
+      shippingFee,
+      discount,
+      total: subtotal + shippingFee - discount,
+      note: rng.chance(0.2) ? rng.pick(['請盡快出貨', '不要附發票', '請包裝完整', '送禮用，請勿放價格']) : '',
+      delivery: delivery.delivery,
+      carrier: delivery.carrier,
+      archived: false,
+      corrupt: null,
+      packageNumber: `OFG${rng.digits(15)}`,
+      packages: null,
+      trackingNumber: null,
+      trackingPolls: 0,
+      fulfillments: [],
+      sentRows: new Set(),
+      cache: new Map(),
     };
     this.assignIds(o, rng);
     let final = target ?? rng.weighted(s.statusMix ?? DEFAULT_MIX);
     if (final === 'unpaid' && (cod || platform === 'momo')) final = 'paid'; // COD skips payment; momo only hands over paid orders
     this.live(o, final, rng, to);
     // Drawn only when asked for, so that worlds without splits stay the same for a seed.
-    if (platform === 'shopee' && s.shopeeSplitShare > 0 && lines.length >= 2 && (o.status === 'paid' || o.status === 'ready_to_ship') && rng.chance(s.shopeeSplitShare)) {
+    if (
+      platform === 'shopee' &&
+      s.shopeeSplitShare > 0 &&
+      lines.length >= 2 &&
+      (o.status === 'paid' || o.status === 'ready_to_ship') &&
+      rng.chance(s.shopeeSplitShare)
+    ) {
       o.packages = splitPackages(o, { count: 2 });
     }
     return o;
@@ -199,7 +290,9 @@ export class World {
     const day = taipeiCompactDate(o.createdAt);
     switch (o.platform) {
       case 'shopee':
-        o.externalId = o.number = this.uniqueId(() => day.slice(2) + rng.chars(8, '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ'));
+        o.externalId = o.number = this.uniqueId(
+          () => day.slice(2) + rng.chars(8, '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ'),
+        );
         o.lines.forEach((l) => (l.id = String(++this.seq.lineId)));
         break;
       case 'cyberbiz':
@@ -208,7 +301,12 @@ export class World {
         o.lines.forEach((l) => (l.id = String(++this.seq.lineId)));
         break;
       case 'shopline':
-        o.externalId = this.uniqueId(() => Math.floor(o.createdAt / 1000).toString(16).padStart(8, '0') + rng.hex(16));
+        o.externalId = this.uniqueId(
+          () =>
+            Math.floor(o.createdAt / 1000)
+              .toString(16)
+              .padStart(8, '0') + rng.hex(16),
+        );
         o.number = this.uniqueId(() => day + rng.digits(6));
         o.lines.forEach((l) => (l.id = rng.hex(24)));
         break;
@@ -271,7 +369,13 @@ export class World {
           pk.trackingPolls = 1;
         }
         if (o.platform === 'cyberbiz' && o.fulfillments.length === 0)
-          o.fulfillments.push({ id: ++this.seq.fulfillmentId, company: 'ezcat', number: o.trackingNumber, lineIds: o.lines.map((l) => l.id), at });
+          o.fulfillments.push({
+            id: ++this.seq.fulfillmentId,
+            company: 'ezcat',
+            number: o.trackingNumber,
+            lineIds: o.lines.map((l) => l.id),
+            at,
+          });
         if (o.platform === 'momo') o.lines.forEach((l) => o.sentRows.add(l.id));
         break;
       case 'completed':
