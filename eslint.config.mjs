@@ -53,7 +53,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**', '**/scripts/**'],
+    files: ['**/*.test.ts', 'test/**', '**/scripts/**', 'services/sandbox/src/test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-syntax': 'off' },
   },
   {

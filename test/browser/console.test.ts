@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)(
     it('logs in, adds a channel, connects it, sees orders, retries a blocked one, opens the queues', async () => {
       // Log in (the console starts in Traditional Chinese; switch to English for stable labels).
       await page.goto(base);
-      await expect(page.locator('#login-form')).toBeTruthy();
+      expect(await page.locator('#login-form').count()).toBe(1);
       await page.click('#lang');
       await page.fill('#login-key', 'oms_wrong-key-000000000000');
       await page.click('#login-form button[type=submit]');

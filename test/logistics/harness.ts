@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@oms/config';
-import { QUEUE_NAMES, runService, type Job, type PlatformKindName } from '@oms/queue';
+import { QUEUE_NAMES, runService, type Job } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import { startSandbox, type Sandbox } from '@oms/sandbox';
 import type { Shipment as SandboxShipment } from '../../services/sandbox/src/world/model.ts';
 import { reconcileShipments } from '@oms/scheduling';
@@ -50,7 +51,7 @@ export interface LogisticsCase {
 }
 
 export interface Logistics {
-  kind: PlatformKindName;
+  kind: PlatformKind;
   sandbox: Sandbox;
   h: Harness;
   writer: InProcessWriter;
@@ -65,7 +66,7 @@ export const SHIPPERS = ['黑貓宅急便', '新竹物流'] as const;
 
 /** A sandbox with one store of `kind` (paid orders only), a mapped channel, a platform worker and an erp-writer. */
 export async function startLogistics(
-  kind: PlatformKindName,
+  kind: PlatformKind,
   opts: { seed?: number; orders?: number } = {},
 ): Promise<Logistics> {
   const now = Date.now();
@@ -251,7 +252,7 @@ export async function settle(l: Logistics, shipmentIds: string[], timeoutMs = 15
           `${r.id} ${r.state} (${r.reason ?? ''}), job push-shipment-${r.id}: ${await l.h.queue().getJobState(`push-shipment-${r.id}`)}`,
       ),
     );
-    throw new Error(`${(err as Error).message}:\n${where.join('\n')}`);
+    throw new Error(`${(err as Error).message}:\n${where.join('\n')}`, { cause: err });
   }
 }
 
@@ -338,7 +339,7 @@ let trackingSeq = 0;
 export const trackingNo = (kind: string) =>
   `${kind.slice(0, 2).toUpperCase()}${Date.now().toString().slice(-7)}${String(++trackingSeq).padStart(3, '0')}`;
 
-export function logisticsSuite(kind: PlatformKindName, sc: LogisticsCase) {
+export function logisticsSuite(kind: PlatformKind, sc: LogisticsCase) {
   describe(`${kind}: shipments in iDempiere go back to the platform`, () => {
     let l: Logistics;
     /** Every order shipped so far with what the platform must hold for it. */

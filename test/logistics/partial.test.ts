@@ -4,7 +4,7 @@
 // holds one tracking number per order: the first shipment is pushed, the later one is recorded as not_pushed
 // with a reason naming the first. Shopee's packages are in shopee-packages.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlatformKindName } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import { CARRIERS } from '../e2e/world';
 import {
   erpShipmentOf,
@@ -22,7 +22,7 @@ import {
 } from './harness';
 
 interface Case {
-  kind: PlatformKindName;
+  kind: PlatformKind;
   /** Orders whose shipments the warehouse supplies numbers for (no platform-assigned numbers here). */
   eligible: (o: TruthOrder) => boolean;
   /** true: each shipment is its own push; false: one tracking number per order. */

@@ -3,16 +3,8 @@
 import { parseConfig } from '@oms/config';
 import { SecretBox, type Db } from '@oms/db';
 import { createLogger } from '@oms/logger';
-import {
-  createRedis,
-  platformQueue,
-  Queues,
-  runService,
-  type Job,
-  type PlatformKindName,
-  type Queue,
-  type RunningService,
-} from '@oms/queue';
+import { createRedis, platformQueue, Queues, runService, type Job, type Queue, type RunningService } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import { startSandbox, type Sandbox } from '@oms/sandbox';
 import { createTestDatabase, createTestRedisPrefix, waitFor, type TestDatabase } from '@oms/testing';
 import {
@@ -48,7 +40,7 @@ export interface Truth {
 }
 
 export interface Harness {
-  kind: PlatformKindName;
+  kind: PlatformKind;
   sandbox: Sandbox;
   database: TestDatabase;
   db: Db;
@@ -66,9 +58,7 @@ export interface Harness {
   jobResult(job: Job): Promise<{ returnvalue: unknown; failedReason: string | undefined }>;
   waitDone(job: Job, timeoutMs?: number): Promise<string>;
   truth(store?: string): Promise<Truth[]>;
-  dbOrders(
-    channelId?: string,
-  ): Promise<
+  dbOrders(channelId?: string): Promise<
     {
       externalId: string;
       channelId: string;
@@ -85,7 +75,7 @@ let seq = 0;
 
 /** Seeds channels (rows in a fresh database) for every store the sandbox has on this platform. */
 export async function seedChannels(
-  kind: PlatformKindName,
+  kind: PlatformKind,
   sandbox: Sandbox,
   db: Db,
   syncStartAt: Date,
@@ -135,7 +125,7 @@ export async function seedChannels(
 }
 
 export async function createHarness(
-  kind: PlatformKindName,
+  kind: PlatformKind,
   opts: {
     stores?: number;
     ordersPerStore?: number;
@@ -275,7 +265,7 @@ export async function createHarness(
 }
 
 /** What a platform's API shows to the OMS: every order (momo through its unsend, sending, stop and recover queries). */
-export function visible(_kind: PlatformKindName, orders: Truth[]): Truth[] {
+export function visible(_kind: PlatformKind, orders: Truth[]): Truth[] {
   return orders;
 }
 

@@ -3,10 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlatformKindName } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import { REDIS_URL, serviceEnv, waitFor } from '@oms/testing';
 import { box, control, createHarness, sorted, visible, type Harness, type Truth } from './harness';
-import { loadStoreAccess } from '../../packages/platforms/src/index.ts';
+import { loadChannelAccess } from '../../packages/platforms/src/index.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -29,7 +29,7 @@ async function expectSameSets(h: Harness, alsoSeen: Map<string, Set<string>> = n
   }
 }
 
-export function importSuite(kind: PlatformKindName, opts: { tokens: boolean; apiVersion?: string; days?: number }) {
+export function importSuite(kind: PlatformKind, opts: { tokens: boolean; apiVersion?: string; days?: number }) {
   describe(`${kind}${opts.apiVersion ? ` ${opts.apiVersion}` : ''}: get-orders against the sandbox`, () => {
     let h: Harness;
     /** Every order the sandbox held at some point stays in oms_order. */
@@ -268,7 +268,7 @@ export interface ShipmentCase {
   confirmationsPerShipment?: number;
 }
 
-export function shipmentSuite(kind: PlatformKindName, sc: ShipmentCase, opts: { apiVersion?: string } = {}) {
+export function shipmentSuite(kind: PlatformKind, sc: ShipmentCase, opts: { apiVersion?: string } = {}) {
   describe(`${kind}: push-shipment against the sandbox`, () => {
     let h: Harness;
     let n = 0;
@@ -373,7 +373,7 @@ export function shipmentSuite(kind: PlatformKindName, sc: ShipmentCase, opts: { 
       const o = (await h.truth()).find((x) => sc.eligible(x as never) && !before.has(x.externalId))!;
       const s = await makeShipment(o.externalId, { carrier: sc.carrier });
       const order = await h.db.order.findUniqueOrThrow({ where: { id: s.orderId } });
-      const { store } = await loadStoreAccess(h.db, box, s.channelId);
+      const { store } = await loadChannelAccess(h.db, box, s.channelId);
       // The first worker got the platform's yes and died before saving it.
       await h.ctx.adapter.pushShipment(store, {
         orderExternalId: order.externalId,

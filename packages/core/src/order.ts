@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { add, isMoney, sub, times, type Money } from './money';
 
-export const PLATFORMS = ['shopee', 'cyberbiz', 'shopline', 'momo'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+export const PLATFORM_KINDS = ['shopee', 'cyberbiz', 'shopline', 'momo'] as const;
+/** The kind of a platform (shopee, cyberbiz, ...); `Platform` in @oms/db is a platform app's credentials row. */
+export type PlatformKind = (typeof PLATFORM_KINDS)[number];
 
 /** One status model for all platforms, in the order an order moves through it. */
 export const ORDER_STATUSES = [
@@ -49,7 +50,7 @@ export const addressSchema = z.object({
 });
 
 export const canonicalOrderSchema = z.object({
-  platform: z.enum(PLATFORMS),
+  platform: z.enum(PLATFORM_KINDS),
   externalId: text.min(1),
   externalNumber: text.min(1),
   status: z.enum(ORDER_STATUSES),

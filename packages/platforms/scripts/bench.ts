@@ -4,14 +4,14 @@
 //   BENCH_LATENCY_MS (default 20), BENCH_ORDERS (per store, default 2000), BENCH_STORES (default 2)
 import { performance } from 'node:perf_hooks';
 import { startSandbox } from '../../../services/sandbox/src/index.ts';
-import type { Platform } from '@oms/core';
-import { getAdapter, type StoreAccess } from '../src/index.ts';
+import type { PlatformKind } from '@oms/core';
+import { getAdapter, type ChannelAccess } from '../src/index.ts';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const ordersPerStore = Number(process.env.BENCH_ORDERS ?? 2000);
 const storeCount = Number(process.env.BENCH_STORES ?? 2);
 const days = 30;
-const kinds: Platform[] = ['shopee', 'cyberbiz', 'shopline', 'momo'];
+const kinds: PlatformKind[] = ['shopee', 'cyberbiz', 'shopline', 'momo'];
 
 const now = Date.now();
 const sandbox = await startSandbox({
@@ -36,7 +36,7 @@ const control = async (path: string, body?: unknown) => {
 };
 const creds = await control('/_sandbox/credentials');
 
-function stores(kind: Platform): StoreAccess[] {
+function stores(kind: PlatformKind): ChannelAccess[] {
   const c = creds[kind];
   return c.stores.map((s: any) => ({
     platform: {

@@ -1,8 +1,8 @@
 // From database rows to what an adapter needs (secrets decrypted), and tokens back into the row with
 // compare-and-set on token_version so that two refreshes can never both win.
 import type { Channel, Db, Platform as PlatformRow, SecretBox } from '@oms/db';
-import type { Platform } from '@oms/core';
-import type { StoreAccess, TokenSet } from './adapter';
+import type { PlatformKind } from '@oms/core';
+import type { ChannelAccess, TokenSet } from './adapter';
 
 export type ChannelWithPlatform = Channel & { platform: PlatformRow };
 
@@ -13,11 +13,11 @@ export class ChannelNotFoundError extends Error {
   }
 }
 
-export function toStoreAccess(box: SecretBox, row: ChannelWithPlatform): StoreAccess {
+export function toChannelAccess(box: SecretBox, row: ChannelWithPlatform): ChannelAccess {
   const p = row.platform;
   return {
     platform: {
-      kind: p.kind as Platform,
+      kind: p.kind as PlatformKind,
       apiVersion: p.apiVersion,
       apiHost: p.apiHost,
       authHost: p.authHost,
@@ -37,14 +37,14 @@ export function toStoreAccess(box: SecretBox, row: ChannelWithPlatform): StoreAc
 }
 
 /** Loads a channel with its platform and decrypts its secrets. Throws ChannelNotFoundError. */
-export async function loadStoreAccess(
+export async function loadChannelAccess(
   db: Db,
   box: SecretBox,
   channelId: string,
-): Promise<{ row: ChannelWithPlatform; store: StoreAccess }> {
+): Promise<{ row: ChannelWithPlatform; store: ChannelAccess }> {
   const row = await db.channel.findFirst({ where: { id: channelId, deletedAt: null }, include: { platform: true } });
   if (!row) throw new ChannelNotFoundError(channelId);
-  return { row, store: toStoreAccess(box, row) };
+  return { row, store: toChannelAccess(box, row) };
 }
 
 /**

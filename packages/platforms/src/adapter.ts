@@ -1,11 +1,11 @@
 // The one interface every platform hides behind. Nothing outside packages/platforms asks which platform
 // it is talking to: it asks the adapter.
-import type { CanonicalOrder, Platform } from '@oms/core';
+import type { CanonicalOrder, PlatformKind } from '@oms/core';
 
 /** A store with its platform app and decrypted secrets: what an adapter needs to make a call. */
-export interface StoreAccess {
+export interface ChannelAccess {
   platform: {
-    kind: Platform;
+    kind: PlatformKind;
     apiVersion: string | null;
     apiHost: string;
     authHost: string | null;
@@ -112,18 +112,18 @@ export interface WebhookEvent {
 }
 
 export interface PlatformAdapter {
-  readonly kind: Platform;
+  readonly kind: PlatformKind;
   /** Requests per second the platform documents for one app/token; the queue limiter uses it. */
   readonly rateLimit: { max: number; durationMs: number };
   /** Widest window one listing may cover (Shopee 15 days, momo 2 months). */
   readonly maxWindowMs: number;
   /** Whether access tokens expire and need refresh-token jobs. */
-  tokensExpire(store: StoreAccess): boolean;
+  tokensExpire(store: ChannelAccess): boolean;
 
   /** Every order whose create (or update) time falls in the window, page by page, to the end. */
-  listOrders(store: StoreAccess, window: TimeWindow): AsyncIterable<OrderPage>;
+  listOrders(store: ChannelAccess, window: TimeWindow): AsyncIterable<OrderPage>;
   /** One order by its platform id (webhooks, retries); null when the platform no longer has it. */
-  fetchOrder(store: StoreAccess, externalId: string): Promise<FetchedOrder | null>;
+  fetchOrder(store: ChannelAccess, externalId: string): Promise<FetchedOrder | null>;
   /** The canonical order; throws InvalidOrderError naming the field. */
   normalize(raw: unknown): CanonicalOrder;
   /**
@@ -133,10 +133,10 @@ export interface PlatformAdapter {
   mergeRaw?(previous: unknown, next: unknown): unknown;
 
   /** Throws NotSupportedError where the platform has no such thing (momo; non-expiring Shopline tokens). */
-  refreshToken(store: StoreAccess): Promise<TokenSet>;
-  authorizeUrl(store: StoreAccess, state: string, redirectUri: string): string;
+  refreshToken(store: ChannelAccess): Promise<TokenSet>;
+  authorizeUrl(store: ChannelAccess, state: string, redirectUri: string): string;
   exchangeCode(
-    store: StoreAccess,
+    store: ChannelAccess,
     params: { code: string; redirectUri: string; query: Record<string, string> },
   ): Promise<TokenSet>;
 
@@ -150,11 +150,11 @@ export interface PlatformAdapter {
    * The order to plan and push with, when the stored one may be out of date for it (Shopee: the seller can
    * split an order into packages after it was imported). Without it, the stored raw order is used.
    */
-  orderForShipment?(store: StoreAccess, orderExternalId: string): Promise<unknown | null>;
-  pushShipment(store: StoreAccess, shipment: ShipmentToPush): Promise<PushResult>;
+  orderForShipment?(store: ChannelAccess, orderExternalId: string): Promise<unknown | null>;
+  pushShipment(store: ChannelAccess, shipment: ShipmentToPush): Promise<PushResult>;
   /** Reads back a tracking number the platform assigned; null while it has none yet. */
-  readTracking(store: StoreAccess, orderExternalId: string, packageNumber: string | null): Promise<string | null>;
+  readTracking(store: ChannelAccess, orderExternalId: string, packageNumber: string | null): Promise<string | null>;
 
   /** Verifies a webhook and says what it is about; throws WebhookRejectedError when it is not genuine. */
-  verifyWebhook(store: StoreAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent;
+  verifyWebhook(store: ChannelAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent;
 }

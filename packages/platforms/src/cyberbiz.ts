@@ -13,7 +13,7 @@ import type {
   ShipmentOfOrder,
   ShipmentPlan,
   ShipmentToPush,
-  StoreAccess,
+  ChannelAccess,
   TimeWindow,
   TokenSet,
   WebhookEvent,
@@ -116,20 +116,20 @@ export class CyberbizAdapter implements PlatformAdapter {
     this.http = createHttp(opts.timeoutMs);
   }
 
-  private isV1(store: StoreAccess): boolean {
+  private isV1(store: ChannelAccess): boolean {
     return (store.platform.apiVersion ?? '').toLowerCase() === 'v1';
   }
 
-  tokensExpire(store: StoreAccess): boolean {
+  tokensExpire(store: ChannelAccess): boolean {
     return !this.isV1(store);
   }
 
-  private async get(store: StoreAccess, pathAndQuery: string): Promise<AxiosResponse> {
+  private async get(store: ChannelAccess, pathAndQuery: string): Promise<AxiosResponse> {
     return this.request(store, 'GET', pathAndQuery);
   }
 
   private async request(
-    store: StoreAccess,
+    store: ChannelAccess,
     method: 'GET' | 'POST',
     pathAndQuery: string,
     body?: unknown,
@@ -176,7 +176,7 @@ export class CyberbizAdapter implements PlatformAdapter {
     throw new PermanentError(`cyberbiz ${res.status}: ${text}`, details);
   }
 
-  async *listOrders(store: StoreAccess, window: TimeWindow): AsyncIterable<OrderPage> {
+  async *listOrders(store: ChannelAccess, window: TimeWindow): AsyncIterable<OrderPage> {
     const [fromKey, toKey] =
       window.field === 'created' ? ['start_time', 'end_time'] : ['updated_at_start_time', 'updated_at_end_time'];
     for (let page = 1; ; page++) {
@@ -195,7 +195,7 @@ export class CyberbizAdapter implements PlatformAdapter {
     }
   }
 
-  async fetchOrder(store: StoreAccess, externalId: string): Promise<FetchedOrder | null> {
+  async fetchOrder(store: ChannelAccess, externalId: string): Promise<FetchedOrder | null> {
     const res = await this.get(store, `/v1/orders/${encodeURIComponent(externalId)}`);
     if (res.status === 404) return null;
     const body = jsonBody(res, P);
@@ -283,7 +283,7 @@ export class CyberbizAdapter implements PlatformAdapter {
     );
   }
 
-  private tokenUrl(store: StoreAccess): string {
+  private tokenUrl(store: ChannelAccess): string {
     // Real: https://{shop domain}/admin/oauth/token. A configured authHost (the sandbox) takes its place.
     return store.platform.authHost
       ? `${store.platform.authHost.replace(/\/$/, '')}/admin/oauth/token`
@@ -291,7 +291,7 @@ export class CyberbizAdapter implements PlatformAdapter {
   }
 
   private async token(
-    store: StoreAccess,
+    store: ChannelAccess,
     shopDomain: string,
     body: Obj,
     context: 'refresh' | 'code',
@@ -331,7 +331,7 @@ export class CyberbizAdapter implements PlatformAdapter {
     };
   }
 
-  async refreshToken(store: StoreAccess): Promise<TokenSet> {
+  async refreshToken(store: ChannelAccess): Promise<TokenSet> {
     if (this.isV1(store))
       throw new NotSupportedError('cyberbiz v1 uses an API key/secret: nothing to refresh', { platform: P });
     if (!store.channel.refreshToken)
@@ -344,7 +344,7 @@ export class CyberbizAdapter implements PlatformAdapter {
     );
   }
 
-  authorizeUrl(store: StoreAccess, state: string, redirectUri: string): string {
+  authorizeUrl(store: ChannelAccess, state: string, redirectUri: string): string {
     if (this.isV1(store))
       throw new NotSupportedError('cyberbiz v1 has no authorization flow: enter the API key/secret', { platform: P });
     // The real authorize URL is undocumented; this is the sandbox's page (and the most common OAuth shape) [INF].
@@ -360,7 +360,7 @@ export class CyberbizAdapter implements PlatformAdapter {
   }
 
   async exchangeCode(
-    store: StoreAccess,
+    store: ChannelAccess,
     params: { code: string; redirectUri: string; query: Record<string, string> },
   ): Promise<TokenSet> {
     const domain = params.query.shop_domain || store.channel.externalShopId;
@@ -383,7 +383,7 @@ export class CyberbizAdapter implements PlatformAdapter {
     return planByLines(lineIds, shipments, 'Cyberbiz');
   }
 
-  async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
+  async pushShipment(store: ChannelAccess, s: ShipmentToPush): Promise<PushResult> {
     if (!s.trackingNumber)
       throw new PermanentError(`cyberbiz custom_shipping needs a tracking number (order ${s.orderExternalId})`, {
         platform: P,
@@ -409,7 +409,7 @@ export class CyberbizAdapter implements PlatformAdapter {
     return { outcome: 'pushed', trackingNumber: s.trackingNumber };
   }
 
-  private async fulfillments(store: StoreAccess, orderId: string): Promise<Obj[]> {
+  private async fulfillments(store: ChannelAccess, orderId: string): Promise<Obj[]> {
     const res = await this.get(store, `/v1/orders/${encodeURIComponent(orderId)}/fulfillments`);
     if (res.status === 404)
       throw new PermanentError(`cyberbiz: order ${orderId} not found`, { platform: P, status: 404 });
@@ -417,12 +417,12 @@ export class CyberbizAdapter implements PlatformAdapter {
     return Array.isArray(body) ? body.filter(isObj) : [];
   }
 
-  async readTracking(store: StoreAccess, orderExternalId: string): Promise<string | null> {
+  async readTracking(store: ChannelAccess, orderExternalId: string): Promise<string | null> {
     const list = await this.fulfillments(store, orderExternalId);
     return optStr(list.at(-1)?.tracking_number);
   }
 
-  verifyWebhook(store: StoreAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent {
+  verifyWebhook(store: ChannelAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent {
     const key = secret ?? store?.platform.appSecret;
     if (!key) throw new WebhookRejectedError('no app secret to verify the webhook with');
     const given = request.headers['x-cyberbiz-hmac-sha256'];
@@ -433,7 +433,7 @@ export class CyberbizAdapter implements PlatformAdapter {
     if (!candidates.some((c) => c.length === given.length && timingSafeEqual(Buffer.from(c), Buffer.from(given))))
       throw new WebhookRejectedError('signature does not match');
     const topic = String(request.headers['x-cyberbiz-event'] ?? 'unknown');
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = JSON.parse(request.rawBody.toString('utf8'));
     } catch {

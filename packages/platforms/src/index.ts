@@ -5,7 +5,13 @@ export { ShopeeAdapter, shopeeSign, shopeeBaseString, classifyShopeeError } from
 export { CyberbizAdapter, cyberbizV1Signature, cyberbizV1Headers, cyberbizStatus } from './cyberbiz';
 export { ShoplineAdapter, shoplineStatus } from './shopline';
 export { MomoAdapter, momoDecrypt, momoKey, momoOrderNo } from './momo';
-export { loadStoreAccess, saveTokens, toStoreAccess, ChannelNotFoundError, type ChannelWithPlatform } from './access';
+export {
+  loadChannelAccess,
+  saveTokens,
+  toChannelAccess,
+  ChannelNotFoundError,
+  type ChannelWithPlatform,
+} from './access';
 export { contentHash, canonicalJson } from './hash';
 export { DEFAULT_JOB_SETTINGS, withChannelLock, type JobSettings, type PlatformJobContext } from './jobs/context';
 export { computeWindows, handleGetOrders, importWindow } from './jobs/get-orders';

@@ -14,7 +14,7 @@ import type {
   ShipmentOfOrder,
   ShipmentPlan,
   ShipmentToPush,
-  StoreAccess,
+  ChannelAccess,
   TimeWindow,
   TokenSet,
   WebhookEvent,
@@ -95,7 +95,7 @@ export class MomoAdapter implements PlatformAdapter {
     return false;
   }
 
-  private login(store: StoreAccess): Record<string, string> {
+  private login(store: ChannelAccess): Record<string, string> {
     const c = store.channel.credentials ?? {};
     for (const k of ['entpID', 'entpCode', 'entpPwd', 'otpBackNo']) {
       if (!c[k])
@@ -107,7 +107,7 @@ export class MomoAdapter implements PlatformAdapter {
     return { entpID: c.entpID!, entpCode: c.entpCode!, entpPwd: c.entpPwd!, otpBackNo: c.otpBackNo! };
   }
 
-  private async call(store: StoreAccess, doAction: string, payload: Obj): Promise<Obj> {
+  private async call(store: ChannelAccess, doAction: string, payload: Obj): Promise<Obj> {
     const res = await send(this.http, P, {
       method: 'POST',
       url: `${store.platform.apiHost.replace(/\/$/, '')}/OrderServlet.do`,
@@ -142,7 +142,7 @@ export class MomoAdapter implements PlatformAdapter {
   }
 
   /** A query's dataList as rows: a Base64 AES string (unsend, stop, recover) or a plain list (sending). */
-  private async rows(store: StoreAccess, doAction: string, sendInfo: Record<string, string>): Promise<Obj[]> {
+  private async rows(store: ChannelAccess, doAction: string, sendInfo: Record<string, string>): Promise<Obj[]> {
     const list = (await this.call(store, doAction, { sendInfo })).dataList;
     let rows: unknown = list;
     if (typeof list === 'string') {
@@ -161,7 +161,7 @@ export class MomoAdapter implements PlatformAdapter {
 
   /** Rows of the transfer-time (轉單日) queries for one window of at most two months, by stage. */
   private async stageRows(
-    store: StoreAccess,
+    store: ChannelAccess,
     from: Date,
     to: Date,
     orderNo = '',
@@ -206,7 +206,7 @@ export class MomoAdapter implements PlatformAdapter {
   }
 
   /** stopSendingQuery (intercepts: cancelled after the hand-over) has no window: it lists every open intercept. */
-  private stopRows(store: StoreAccess, orderNo = ''): Promise<Obj[]> {
+  private stopRows(store: ChannelAccess, orderNo = ''): Promise<Obj[]> {
     return this.rows(store, 'stopSendingQuery', { receiver: '', goodsCode: '', orderNo, entp_goods_no: '' });
   }
 
@@ -239,7 +239,7 @@ export class MomoAdapter implements PlatformAdapter {
    * transfers, where orders still move. The windowless intercept list comes with every listing: its orders
    * join the page where their other rows are, the rest come last.
    */
-  async *listOrders(store: StoreAccess, window: TimeWindow): AsyncIterable<OrderPage> {
+  async *listOrders(store: ChannelAccess, window: TimeWindow): AsyncIterable<OrderPage> {
     const stop = await this.stopRows(store);
     const stopNos = new Set(stop.map((r) => momoOrderNo(String(r.completeOrderNo ?? ''))));
     const from =
@@ -262,7 +262,7 @@ export class MomoAdapter implements PlatformAdapter {
     if (rest.length) yield { orders: this.group({ stop: rest }) };
   }
 
-  async fetchOrder(store: StoreAccess, externalId: string): Promise<FetchedOrder | null> {
+  async fetchOrder(store: ChannelAccess, externalId: string): Promise<FetchedOrder | null> {
     const to = new Date();
     const rows = await this.stageRows(store, new Date(to.getTime() - this.maxWindowMs), to, externalId);
     // recoverCompanyQuery has no order-number filter: group() keeps every order, pick this one.
@@ -398,7 +398,7 @@ export class MomoAdapter implements PlatformAdapter {
    * already has as shipped counts as done: each row belongs to exactly one shipment (see planShipments), so
    * it is this shipment's own earlier confirmation, made before a crash.
    */
-  async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
+  async pushShipment(store: ChannelAccess, s: ShipmentToPush): Promise<PushResult> {
     if (!s.trackingNumber)
       throw new PermanentError(`momo needs a tracking number (slipNo) for order ${s.orderExternalId}`, { platform: P });
     const rowNos = s.lineIds ?? rowsOf(s.orderRaw);

@@ -1,4 +1,4 @@
-import type { Platform } from '@oms/core';
+import type { PlatformKind } from '@oms/core';
 import type { PlatformAdapter } from './adapter';
 import { CyberbizAdapter } from './cyberbiz';
 import { DEFAULT_TIMEOUT_MS } from './http';
@@ -12,7 +12,7 @@ const cache = new Map<string, PlatformAdapter>();
  * The adapter of a platform kind (one instance per kind and timeout). Cyberbiz v1/v2 is one adapter that
  * reads platform.apiVersion of the store it is given.
  */
-export function getAdapter(kind: Platform, opts: { timeoutMs?: number } = {}): PlatformAdapter {
+export function getAdapter(kind: PlatformKind, opts: { timeoutMs?: number } = {}): PlatformAdapter {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const key = `${kind}:${timeoutMs}`;
   let a = cache.get(key);

@@ -20,7 +20,7 @@ import type {
   ShipmentOfOrder,
   ShipmentPlan,
   ShipmentToPush,
-  StoreAccess,
+  ChannelAccess,
   TimeWindow,
   TokenSet,
   WebhookEvent,
@@ -192,7 +192,7 @@ export class ShopeeAdapter implements PlatformAdapter {
     return true;
   }
 
-  private app(store: StoreAccess): { partnerId: string; partnerKey: string } {
+  private app(store: ChannelAccess): { partnerId: string; partnerKey: string } {
     const partnerId = store.platform.appId;
     const partnerKey = store.platform.appSecret;
     if (!partnerId || !partnerKey)
@@ -201,7 +201,7 @@ export class ShopeeAdapter implements PlatformAdapter {
   }
 
   private signedUrl(
-    store: StoreAccess,
+    store: ChannelAccess,
     path: string,
     kind: 'public' | 'shop',
     extra: Record<string, string> = {},
@@ -228,7 +228,7 @@ export class ShopeeAdapter implements PlatformAdapter {
 
   /** One call; returns the whole envelope when `error` is empty. */
   private async call(
-    store: StoreAccess,
+    store: ChannelAccess,
     method: 'GET' | 'POST',
     path: string,
     kind: 'public' | 'shop',
@@ -270,7 +270,7 @@ export class ShopeeAdapter implements PlatformAdapter {
     return parsed;
   }
 
-  async *listOrders(store: StoreAccess, window: TimeWindow): AsyncIterable<OrderPage> {
+  async *listOrders(store: ChannelAccess, window: TimeWindow): AsyncIterable<OrderPage> {
     for (let from = window.from.getTime(); from < window.to.getTime(); from += this.maxWindowMs) {
       const to = Math.min(from + this.maxWindowMs, window.to.getTime());
       let cursor = '';
@@ -296,7 +296,7 @@ export class ShopeeAdapter implements PlatformAdapter {
     }
   }
 
-  private async details(store: StoreAccess, sns: string[]): Promise<FetchedOrder[]> {
+  private async details(store: ChannelAccess, sns: string[]): Promise<FetchedOrder[]> {
     if (sns.length === 0) return [];
     const env = await this.call(store, 'GET', '/api/v2/order/get_order_detail', 'shop', {
       order_sn_list: sns.join(','),
@@ -306,7 +306,7 @@ export class ShopeeAdapter implements PlatformAdapter {
     return list.filter(isObj).map((o) => ({ externalId: String(o.order_sn), raw: o }));
   }
 
-  async fetchOrder(store: StoreAccess, externalId: string): Promise<FetchedOrder | null> {
+  async fetchOrder(store: ChannelAccess, externalId: string): Promise<FetchedOrder | null> {
     try {
       return (await this.details(store, [externalId]))[0] ?? null;
     } catch (err) {
@@ -388,7 +388,7 @@ export class ShopeeAdapter implements PlatformAdapter {
     );
   }
 
-  async refreshToken(store: StoreAccess): Promise<TokenSet> {
+  async refreshToken(store: ChannelAccess): Promise<TokenSet> {
     const { partnerId } = this.app(store);
     if (!store.channel.refreshToken)
       throw new ReauthorizeError('shopee channel has no refresh token: connect the shop again', { platform: P });
@@ -424,7 +424,7 @@ export class ShopeeAdapter implements PlatformAdapter {
     };
   }
 
-  authorizeUrl(store: StoreAccess, state: string, redirectUri: string): string {
+  authorizeUrl(store: ChannelAccess, state: string, redirectUri: string): string {
     // Shopee carries no state parameter: it rides in the redirect URL, which Shopee calls back unchanged.
     const redirect = new URL(redirectUri);
     redirect.searchParams.set('state', state);
@@ -438,7 +438,7 @@ export class ShopeeAdapter implements PlatformAdapter {
   }
 
   async exchangeCode(
-    store: StoreAccess,
+    store: ChannelAccess,
     params: { code: string; redirectUri: string; query: Record<string, string> },
   ): Promise<TokenSet> {
     const { partnerId } = this.app(store);
@@ -475,12 +475,12 @@ export class ShopeeAdapter implements PlatformAdapter {
   }
 
   /** The seller may split an order after the OMS imported it: plan with the current package_list. */
-  async orderForShipment(store: StoreAccess, orderExternalId: string): Promise<unknown | null> {
+  async orderForShipment(store: ChannelAccess, orderExternalId: string): Promise<unknown | null> {
     return (await this.fetchOrder(store, orderExternalId))?.raw ?? null;
   }
 
   /** get_shipping_parameter then ship_order with the one method the logistics channel takes. */
-  async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
+  async pushShipment(store: ChannelAccess, s: ShipmentToPush): Promise<PushResult> {
     const raw = isObj(s.orderRaw) ? s.orderRaw : {};
     const packages = Array.isArray(raw.package_list) ? raw.package_list.filter(isObj) : [];
     let packageNumber = s.packageNumber;
@@ -565,7 +565,7 @@ export class ShopeeAdapter implements PlatformAdapter {
 
   /** Shipping refused: either the order was already arranged (success when the number matches) or it is not ready yet. */
   private async alreadyOrNotReady(
-    store: StoreAccess,
+    store: ChannelAccess,
     s: ShipmentToPush,
     packageNumber: string | null,
     why: string,
@@ -601,7 +601,7 @@ export class ShopeeAdapter implements PlatformAdapter {
   }
 
   async readTracking(
-    store: StoreAccess,
+    store: ChannelAccess,
     orderExternalId: string,
     packageNumber: string | null,
   ): Promise<string | null> {
@@ -612,7 +612,7 @@ export class ShopeeAdapter implements PlatformAdapter {
     return isObj(env.response) ? optStr(env.response.tracking_number) : null;
   }
 
-  verifyWebhook(store: StoreAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent {
+  verifyWebhook(store: ChannelAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent {
     const key = secret ?? store?.platform.appSecret;
     if (!key) throw new WebhookRejectedError('no partner key to verify the push with');
     const given = request.headers.authorization;

@@ -11,7 +11,7 @@ import type {
   ShipmentOfOrder,
   ShipmentPlan,
   ShipmentToPush,
-  StoreAccess,
+  ChannelAccess,
   TimeWindow,
   TokenSet,
   WebhookEvent,
@@ -29,7 +29,7 @@ import {
 import { classifyStatus, createHttp, jsonBody, Pacer, send } from './http';
 import { parseIsoWithZone, toUtcLocal } from './time';
 import { planOnePerOrder } from './shipment-plan';
-import { amount, arr, dateOrThrow, isObj, obj, optAmount, optStr, quantity, reqStr, type Obj } from './normalize-util';
+import { amount, arr, dateOrThrow, isObj, obj, optStr, quantity, reqStr, type Obj } from './normalize-util';
 
 const P = 'shopline';
 const PER_PAGE = 50;
@@ -81,17 +81,17 @@ export class ShoplineAdapter implements PlatformAdapter {
   }
 
   /** Merchant-issued tokens never expire and have no refresh token; OAuth ones do. */
-  tokensExpire(store: StoreAccess): boolean {
+  tokensExpire(store: ChannelAccess): boolean {
     return store.channel.refreshToken !== null && store.channel.accessTokenExpiresAt !== null;
   }
 
-  private userAgent(store: StoreAccess): string {
+  private userAgent(store: ChannelAccess): string {
     const ua = store.platform.settings.userAgent;
     return typeof ua === 'string' && ua.trim() ? ua.trim() : DEFAULT_USER_AGENT;
   }
 
   private async request(
-    store: StoreAccess,
+    store: ChannelAccess,
     method: 'GET' | 'PATCH',
     path: string,
     body?: unknown,
@@ -137,7 +137,7 @@ export class ShoplineAdapter implements PlatformAdapter {
     throw new PermanentError(`shopline ${res.status}: ${text}`, details);
   }
 
-  async *listOrders(store: StoreAccess, window: TimeWindow): AsyncIterable<OrderPage> {
+  async *listOrders(store: ChannelAccess, window: TimeWindow): AsyncIterable<OrderPage> {
     const [after, before] =
       window.field === 'created' ? ['created_after', 'created_before'] : ['updated_after', 'updated_before'];
     for (let page = 1; ; page++) {
@@ -156,7 +156,7 @@ export class ShoplineAdapter implements PlatformAdapter {
     }
   }
 
-  async fetchOrder(store: StoreAccess, externalId: string): Promise<FetchedOrder | null> {
+  async fetchOrder(store: ChannelAccess, externalId: string): Promise<FetchedOrder | null> {
     const res = await this.request(store, 'GET', `/v1/orders/${encodeURIComponent(externalId)}`);
     // 410: archived; the listing still carries it, a single fetch cannot.
     if (res.status === 404 || res.status === 410) return null;
@@ -255,11 +255,11 @@ export class ShoplineAdapter implements PlatformAdapter {
     );
   }
 
-  private authBase(store: StoreAccess): string {
+  private authBase(store: ChannelAccess): string {
     return (store.platform.authHost ?? 'https://developers.shoplineapp.com').replace(/\/$/, '');
   }
 
-  private async token(store: StoreAccess, body: Obj, context: 'refresh' | 'code'): Promise<TokenSet> {
+  private async token(store: ChannelAccess, body: Obj, context: 'refresh' | 'code'): Promise<TokenSet> {
     if (!store.platform.appId || !store.platform.appSecret)
       throw new PermanentError('shopline platform has no client_id/client_secret', { platform: P });
     const res = await send(this.http, P, {
@@ -293,7 +293,7 @@ export class ShoplineAdapter implements PlatformAdapter {
     };
   }
 
-  async refreshToken(store: StoreAccess): Promise<TokenSet> {
+  async refreshToken(store: ChannelAccess): Promise<TokenSet> {
     if (!this.tokensExpire(store))
       throw new NotSupportedError('this shopline token is merchant-issued and does not expire', { platform: P });
     const redirect = store.platform.settings.redirectUri;
@@ -308,7 +308,7 @@ export class ShoplineAdapter implements PlatformAdapter {
     );
   }
 
-  authorizeUrl(store: StoreAccess, state: string, redirectUri: string): string {
+  authorizeUrl(store: ChannelAccess, state: string, redirectUri: string): string {
     const scope = typeof store.platform.settings.scope === 'string' ? store.platform.settings.scope : 'orders';
     const u = new URL(`${this.authBase(store)}/oauth/authorize`);
     u.search = new URLSearchParams({
@@ -323,7 +323,7 @@ export class ShoplineAdapter implements PlatformAdapter {
   }
 
   async exchangeCode(
-    store: StoreAccess,
+    store: ChannelAccess,
     params: { code: string; redirectUri: string; query: Record<string, string> },
   ): Promise<TokenSet> {
     return this.token(
@@ -346,7 +346,7 @@ export class ShoplineAdapter implements PlatformAdapter {
    * Custom delivery: PATCH the tracking number, then the delivery status to shipped, each step skipped when
    * done. Integrated delivery (7-11, FamilyMart, T-cat, SF): execute_shipment, and SHOPLINE assigns the number.
    */
-  async pushShipment(store: StoreAccess, s: ShipmentToPush): Promise<PushResult> {
+  async pushShipment(store: ChannelAccess, s: ShipmentToPush): Promise<PushResult> {
     const current = await this.fetchOrder(store, s.orderExternalId);
     if (!current)
       throw new PermanentError(`shopline: order ${s.orderExternalId} not found or archived`, { platform: P });
@@ -360,7 +360,7 @@ export class ShoplineAdapter implements PlatformAdapter {
     return isIntegrated(o) ? this.executeShipment(store, s, o) : this.patchTracking(store, s, o);
   }
 
-  private async patchTracking(store: StoreAccess, s: ShipmentToPush, o: Obj): Promise<PushResult> {
+  private async patchTracking(store: ChannelAccess, s: ShipmentToPush, o: Obj): Promise<PushResult> {
     if (!s.trackingNumber)
       throw new PermanentError(`shopline needs a tracking number for order ${s.orderExternalId}`, { platform: P });
     const data = isObj(o.delivery_data) ? o.delivery_data : {};
@@ -388,7 +388,7 @@ export class ShoplineAdapter implements PlatformAdapter {
   }
 
   /** Once executed, the order carries SHOPLINE's number: a repeated push (a worker died after the call) takes it. */
-  private async executeShipment(store: StoreAccess, s: ShipmentToPush, o: Obj): Promise<PushResult> {
+  private async executeShipment(store: ChannelAccess, s: ShipmentToPush, o: Obj): Promise<PushResult> {
     const data = isObj(o.delivery_data) ? o.delivery_data : {};
     const assigned = optStr(data.tracking_number);
     if (assigned) return { outcome: 'pushed', trackingNumber: assigned };
@@ -396,7 +396,7 @@ export class ShoplineAdapter implements PlatformAdapter {
     return { outcome: 'awaiting_tracking' };
   }
 
-  async readTracking(store: StoreAccess, orderExternalId: string): Promise<string | null> {
+  async readTracking(store: ChannelAccess, orderExternalId: string): Promise<string | null> {
     const current = await this.fetchOrder(store, orderExternalId);
     const data =
       current && isObj(current.raw) && isObj((current.raw as Obj).delivery_data)
@@ -409,7 +409,7 @@ export class ShoplineAdapter implements PlatformAdapter {
    * The signature scheme of Open API webhooks is unknown: the webhook URL carries a per-channel secret
    * (oms_channel.webhook_secret) that must match. The body names the order.
    */
-  verifyWebhook(_store: StoreAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent {
+  verifyWebhook(_store: ChannelAccess | null, request: WebhookRequest, secret: string | null): WebhookEvent {
     if (!secret) throw new WebhookRejectedError('channel has no webhook secret');
     const given = new URL(request.url, 'http://x').searchParams.get('secret') ?? '';
     if (given.length !== secret.length || given !== secret)

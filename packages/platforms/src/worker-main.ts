@@ -2,13 +2,14 @@
 import type { Config } from '@oms/config';
 import { createDb, SecretBox } from '@oms/db';
 import type { Logger } from '@oms/logger';
-import { createRedis, Queues, runService, type PlatformKindName, type RunningService } from '@oms/queue';
+import { createRedis, Queues, runService, type RunningService } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import { platformConsumer } from './jobs/consumer';
 import { DEFAULT_JOB_SETTINGS, type PlatformJobContext } from './jobs/context';
 import { getAdapter } from './registry';
 
 export async function runPlatformWorker(
-  kind: PlatformKindName,
+  kind: PlatformKind,
   config: Config,
   log: Logger,
   opts: { defaultHealthPort: number; exitProcess?: boolean },

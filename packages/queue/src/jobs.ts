@@ -3,9 +3,7 @@
 // Payloads carry ids only: PostgreSQL holds the truth, a job only says "look at this row".
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
-
-export const PLATFORM_KINDS = ['shopee', 'cyberbiz', 'shopline', 'momo'] as const;
-export type PlatformKindName = (typeof PLATFORM_KINDS)[number];
+import type { PlatformKind } from '@oms/core';
 
 export const QUEUE_NAMES = {
   shopee: 'platform-shopee',
@@ -17,7 +15,7 @@ export const QUEUE_NAMES = {
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 export const ALL_QUEUES: QueueName[] = Object.values(QUEUE_NAMES);
 
-export function platformQueue(kind: PlatformKindName): QueueName {
+export function platformQueue(kind: PlatformKind): QueueName {
   return QUEUE_NAMES[kind];
 }
 

@@ -1,15 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  ALL_QUEUES,
-  QUEUE_NAMES,
-  platformQueue,
-  jobs,
-  type JobKey,
-  type JobPayload,
-  type PlatformKindName,
-  type QueueName,
-} from './jobs';
+import { ALL_QUEUES, QUEUE_NAMES, platformQueue, jobs, type JobKey, type JobPayload, type QueueName } from './jobs';
+import { type PlatformKind } from '@oms/core';
 
 /** The queues of one OMS install, sharing one connection. */
 export class Queues {
@@ -37,7 +29,7 @@ export class Queues {
   async add<K extends JobKey>(
     key: K,
     payload: JobPayload<K>,
-    where: { platform?: PlatformKindName; options?: JobsOptions } = {},
+    where: { platform?: PlatformKind; options?: JobsOptions } = {},
   ) {
     const def = jobs[key];
     const data = def.schema.parse(payload) as JobPayload<K>;
@@ -57,7 +49,7 @@ export class Queues {
   async addFresh<K extends JobKey>(
     key: K,
     payload: JobPayload<K>,
-    where: { platform?: PlatformKindName; options?: JobsOptions } = {},
+    where: { platform?: PlatformKind; options?: JobsOptions } = {},
   ): Promise<{ jobId: string | undefined; state: string }> {
     const def = jobs[key];
     const data = def.schema.parse(payload) as JobPayload<K>;

@@ -4,7 +4,8 @@
 import type { Config } from '@oms/config';
 import type { Db } from '@oms/db';
 import type { Logger } from '@oms/logger';
-import { PLATFORM_KINDS, QUEUE_NAMES, platformQueue, type QueueName, type Queues } from '@oms/queue';
+import { QUEUE_NAMES, platformQueue, type QueueName, type Queues } from '@oms/queue';
+import { PLATFORM_KINDS } from '@oms/core';
 import { subscribeChannelChanges, type ChannelSubscription } from './events';
 import { RedisLock } from './lock';
 import {

@@ -1,5 +1,6 @@
 // What the Job Schedulers should be, computed from channel rows (pure), and how they differ from what is in Redis.
-import { jobs, platformQueue, type PlatformKindName, type QueueName } from '@oms/queue';
+import { jobs, platformQueue, type QueueName } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import type { JobSchedulerJson, JobSchedulerTemplateOptions } from 'bullmq';
 import { refreshEverySeconds, tokensExpire } from './tokens';
 
@@ -13,7 +14,7 @@ export interface ChannelRow {
   refreshTokenEnc: string | null;
   accessTokenExpiresAt: Date | null;
   refreshTokenExpiresAt: Date | null;
-  platform: { kind: PlatformKindName; apiVersion: string | null; deletedAt: Date | null };
+  platform: { kind: PlatformKind; apiVersion: string | null; deletedAt: Date | null };
 }
 
 export interface ScheduleSettings {

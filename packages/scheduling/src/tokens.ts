@@ -8,11 +8,11 @@
 // run (a worker restart, a Redis outage) still leaves time. The refresh token is checked the same way,
 // so a store whose access token lives long is refreshed before its refresh token dies.
 // The schedule itself never depends on expiry times, so a refresh never has to re-upsert it.
-import { getAdapter, type StoreAccess } from '@oms/platforms';
-import type { PlatformKindName } from '@oms/queue';
+import { getAdapter, type ChannelAccess } from '@oms/platforms';
+import { type PlatformKind } from '@oms/core';
 
 export interface TokenFacts {
-  kind: PlatformKindName;
+  kind: PlatformKind;
   apiVersion: string | null;
   hasAccessToken: boolean;
   hasRefreshToken: boolean;
@@ -31,7 +31,7 @@ export function tokensExpire(t: TokenFacts): boolean {
 
 const PRESENT = '(present; not decrypted by the scheduler)';
 
-function presenceOnly(t: TokenFacts): StoreAccess {
+function presenceOnly(t: TokenFacts): ChannelAccess {
   return {
     platform: {
       kind: t.kind,

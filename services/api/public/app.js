@@ -85,8 +85,8 @@ const I18N = {
     connected: '商店已連結',
     badKey: '金鑰無效',
     none: '（無）',
-    backfill: '重播時段',
-    replayDays: '重新匯入最近幾天的訂單？',
+    backfill: '補抓時段',
+    backfillDays: '補抓最近幾天的訂單？',
     noOAuth: '不使用 OAuth 的商店（自訂應用程式權杖、momo、Cyberbiz v1）',
     accessToken: '存取權杖',
     credentials: '憑證（JSON）',
@@ -173,8 +173,8 @@ const I18N = {
     connected: 'Store connected',
     badKey: 'Invalid key',
     none: '(none)',
-    backfill: 'Replay window',
-    replayDays: 'Replay the orders of the last how many days?',
+    backfill: 'Backfill a window',
+    backfillDays: 'Backfill the orders of the last how many days?',
     noOAuth: 'Stores without OAuth (custom app token, momo, Cyberbiz v1)',
     accessToken: 'Access token',
     credentials: 'Credentials (JSON)',
@@ -316,7 +316,7 @@ async function renderChannels() {
           },
           t('refresh'),
         ),
-        el('button', { type: 'button', 'data-action': 'backfill', onclick: () => replay(c) }, t('backfill')),
+        el('button', { type: 'button', 'data-action': 'backfill', onclick: () => backfill(c) }, t('backfill')),
         c.state === 'paused'
           ? el(
               'button',
@@ -356,9 +356,9 @@ async function renderChannels() {
   }
 }
 
-/** Replay a time window: the last N days, followed in the channel's sync runs. */
-function replay(c) {
-  const days = Number(prompt(t('replayDays'), '3'));
+/** Backfill a time window: the last N days, followed in the channel's sync runs. */
+function backfill(c) {
+  const days = Number(prompt(t('backfillDays'), '3'));
   if (!days || days <= 0) return;
   const to = new Date(Date.now() - 60_000);
   const from = new Date(to.getTime() - days * 86400_000);

@@ -173,14 +173,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         return { field: path || where, message: v.message ?? 'invalid' };
       });
       const first = issues[0]!;
-      return reply
-        .code(400)
-        .send({
-          error: 'bad_request',
-          message: `${where} ${first.field}: ${first.message}`,
-          field: first.field,
-          issues,
-        });
+      return reply.code(400).send({
+        error: 'bad_request',
+        message: `${where} ${first.field}: ${first.message}`,
+        field: first.field,
+        issues,
+      });
     }
     const http = err instanceof HttpError ? err : prismaErrorToHttp(err);
     if (http)
@@ -189,12 +187,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         .send({ error: http.code, message: http.message, ...(http.field ? { field: http.field } : {}) });
     const status = (err as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return reply
-        .code(status)
-        .send({
-          error: (err as { code?: string }).code ?? 'bad_request',
-          message: err instanceof Error ? err.message : 'bad request',
-        });
+      return reply.code(status).send({
+        error: (err as { code?: string }).code ?? 'bad_request',
+        message: err instanceof Error ? err.message : 'bad request',
+      });
     }
     req.log.error({ err }, 'request failed');
     return reply

@@ -1,16 +1,17 @@
 // What every route needs, built once by buildApp from its deps.
 import type { Config } from '@oms/config';
 import type { Db, Platform as PlatformRow, Channel as ChannelRow } from '@oms/db';
-import { SecretBox } from '@oms/db';
-import { type JobKey, type JobPayload, type PlatformKindName, type Queues } from '@oms/queue';
-import { getAdapter as platformAdapter, type PlatformAdapter, type StoreAccess } from '@oms/platforms';
+import { type SecretBox } from '@oms/db';
+import type { JobKey, JobPayload, Queues } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
+import { getAdapter as platformAdapter, type PlatformAdapter, type ChannelAccess } from '@oms/platforms';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@oms/logger';
 import { publishChannelChanged } from '@oms/scheduling';
 import { unavailable } from './errors';
 import { UNCONNECTED_PREFIX } from './views';
 
-export type AdapterLookup = (kind: PlatformKindName) => PlatformAdapter | Promise<PlatformAdapter>;
+export type AdapterLookup = (kind: PlatformKind) => PlatformAdapter | Promise<PlatformAdapter>;
 
 export interface Ctx {
   config: Config;
@@ -19,14 +20,14 @@ export interface Ctx {
   queues: Queues;
   box: SecretBox;
   log: Logger;
-  getAdapter(kind: PlatformKindName): Promise<PlatformAdapter>;
+  getAdapter(kind: PlatformKind): Promise<PlatformAdapter>;
   /** Tells the scheduler a channel changed (created, paused, resumed, deleted, reconnected, interval). */
   channelChanged(channelId: string): Promise<void>;
   /** Adds a job, first removing a finished (completed or failed) one with the same deterministic id. */
   addFresh<K extends JobKey>(
     key: K,
     payload: JobPayload<K>,
-    platform?: PlatformKindName,
+    platform?: PlatformKind,
   ): Promise<{ jobId: string | undefined; state: string }>;
 }
 
@@ -40,7 +41,7 @@ export function makeHelpers(deps: {
   const lookup: AdapterLookup =
     deps.getAdapter ?? ((kind) => platformAdapter(kind, { timeoutMs: deps.config.HTTP_TIMEOUT_MS }));
   return {
-    async getAdapter(kind: PlatformKindName) {
+    async getAdapter(kind: PlatformKind) {
       try {
         return await lookup(kind);
       } catch (err) {
@@ -54,14 +55,14 @@ export function makeHelpers(deps: {
         // Fire-and-forget for the scheduler: a missed event waits for its next sweep, so it must not fail the request.
         await publishChannelChanged(deps.queues, channelId).catch(() => undefined);
       }),
-    addFresh<K extends JobKey>(key: K, payload: JobPayload<K>, platform?: PlatformKindName) {
+    addFresh<K extends JobKey>(key: K, payload: JobPayload<K>, platform?: PlatformKind) {
       return deps.queues.addFresh(key, payload, platform ? { platform } : {});
     },
   };
 }
 
 /** A store with decrypted secrets, for the adapter. */
-export function storeAccess(box: SecretBox, platform: PlatformRow, channel: ChannelRow): StoreAccess {
+export function storeAccess(box: SecretBox, platform: PlatformRow, channel: ChannelRow): ChannelAccess {
   return {
     platform: {
       kind: platform.kind,

@@ -1,12 +1,12 @@
 // Request and response schemas: one source for validation, TypeScript types and the OpenAPI document.
 // Request objects are strict: an unknown field is a 400 naming it, not silently ignored.
 import { z } from 'zod';
-import { ORDER_STATUSES, PLATFORMS } from '@oms/core';
+import { ORDER_STATUSES, PLATFORM_KINDS } from '@oms/core';
 import { ShipmentState } from '@oms/db';
 
 export const uuid = z.uuid({ message: 'must be a UUID' });
 export const idParams = z.object({ id: uuid });
-export const platformKind = z.enum(PLATFORMS);
+export const platformKind = z.enum(PLATFORM_KINDS);
 export const instant = z.iso.datetime({
   offset: true,
   message: 'must be an ISO 8601 instant like 2026-01-31T16:00:00Z',

@@ -187,12 +187,10 @@ export function registerControl(
     if (!key) return p.stores;
     const s = p.storeByKey.get(key);
     if (!s) {
-      void reply
-        .code(400)
-        .send({
-          error: `invalid store: ${name} has no store "${key}"`,
-          issues: [{ field: 'store', message: `known: ${p.stores.map((x) => x.key).join(', ')}` }],
-        });
+      void reply.code(400).send({
+        error: `invalid store: ${name} has no store "${key}"`,
+        issues: [{ field: 'store', message: `known: ${p.stores.map((x) => x.key).join(', ')}` }],
+      });
       return null;
     }
     return [s];
@@ -214,12 +212,10 @@ export function registerControl(
         else missing.push(id);
       }
       if (missing.length) {
-        void reply
-          .code(400)
-          .send({
-            error: `invalid externalIds: unknown ${missing.join(', ')}`,
-            issues: [{ field: 'externalIds', message: `not found: ${missing.join(', ')}` }],
-          });
+        void reply.code(400).send({
+          error: `invalid externalIds: unknown ${missing.join(', ')}`,
+          issues: [{ field: 'externalIds', message: `not found: ${missing.join(', ')}` }],
+        });
         return null;
       }
       return found;
@@ -347,12 +343,10 @@ export function registerControl(
     const ss = stores(b.platform, b.store, reply);
     if (!ss) return reply;
     if (ss.length === 0)
-      return reply
-        .code(400)
-        .send({
-          error: `invalid platform: ${b.platform} has no stores`,
-          issues: [{ field: 'platform', message: 'no stores' }],
-        });
+      return reply.code(400).send({
+        error: `invalid platform: ${b.platform} has no stores`,
+        issues: [{ field: 'platform', message: 'no stores' }],
+      });
     const created = Array.from({ length: b.count }, (_, i) => truth(w().createOrderNow(ss[i % ss.length]!, ctx.now())));
     return { created };
   });
@@ -380,12 +374,10 @@ export function registerControl(
     if (!orders) return reply;
     const refused = orders.filter((o) => !splittable(o)).map((o) => o.externalId);
     if (refused.length)
-      return reply
-        .code(400)
-        .send({
-          error: `invalid externalIds: cannot split ${refused.join(', ')}`,
-          issues: [{ field: 'externalIds', message: 'only unsplit orders still to ship, of two lines or more' }],
-        });
+      return reply.code(400).send({
+        error: `invalid externalIds: cannot split ${refused.join(', ')}`,
+        issues: [{ field: 'externalIds', message: 'only unsplit orders still to ship, of two lines or more' }],
+      });
     const now = ctx.now();
     const split: unknown[] = [];
     for (const o of orders) {
@@ -393,12 +385,10 @@ export function registerControl(
       try {
         packages = splitPackages(o, { groups: b.groups, count: b.packages });
       } catch (e) {
-        return reply
-          .code(400)
-          .send({
-            error: `invalid groups: ${(e as Error).message}`,
-            issues: [{ field: 'groups', message: (e as Error).message }],
-          });
+        return reply.code(400).send({
+          error: `invalid groups: ${(e as Error).message}`,
+          issues: [{ field: 'groups', message: (e as Error).message }],
+        });
       }
       touch(o, now, () => (o.packages = packages));
       split.push(truth(o));
@@ -427,12 +417,10 @@ export function registerControl(
       // The iDempiere stand-in implements its own faults: latency, jitter, errorRate, downForMs and downMode, processingMsPerOrder, lostReplyRate.
       const unsupported = (['rateLimitBurst'] as const).filter((k) => f[k] !== undefined);
       if (unsupported.length)
-        return reply
-          .code(400)
-          .send({
-            error: `invalid ${unsupported.join(', ')}: not for idempiere`,
-            issues: unsupported.map((field) => ({ field, message: 'not for idempiere' })),
-          });
+        return reply.code(400).send({
+          error: `invalid ${unsupported.join(', ')}: not for idempiere`,
+          issues: unsupported.map((field) => ({ field, message: 'not for idempiere' })),
+        });
       idempiere.setFaults(f);
       return { system: 'idempiere', faults: f };
     }

@@ -3,7 +3,8 @@
 // oms_cursor; never a full scan. Tracking numbers that a platform assigned are written back to the M_InOut.
 import type { Db, Prisma } from '@oms/db';
 import type { Logger } from '@oms/logger';
-import type { Queues, PlatformKindName } from '@oms/queue';
+import type { Queues } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import type { IdempiereClient, IdRecord } from '../client';
 import { fkId } from '../client';
 import { IdempiereError } from '../errors';
@@ -184,7 +185,7 @@ export async function pollShipments(
         await ctx.queues.add(
           'pushShipment',
           { shipmentId: created.id },
-          { platform: order.channel.platform.kind as PlatformKindName },
+          { platform: order.channel.platform.kind as PlatformKind },
         );
       }
     }
@@ -227,7 +228,7 @@ export async function releaseCarrierBlocked(ctx: ShipmentContext): Promise<numbe
       await ctx.queues.addFresh(
         'pushShipment',
         { shipmentId: s.id },
-        { platform: s.channel.platform.kind as PlatformKindName },
+        { platform: s.channel.platform.kind as PlatformKind },
       );
     }
   }

@@ -1,5 +1,6 @@
 // The platform queue consumer: every platform job's handler, the limiter from the adapter, the started-attempts cap.
-import { handle, platformQueue, type Consumer, type PlatformKindName } from '@oms/queue';
+import { handle, platformQueue, type Consumer } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import type { PlatformJobContext } from './context';
 import { handleGetOrders } from './get-orders';
 import { handleBackfill, handleFetchOrder, handleRefreshToken } from './other';
@@ -13,7 +14,7 @@ export interface ConsumerOptions {
 }
 
 export function platformConsumer(ctx: PlatformJobContext, opts: ConsumerOptions): Consumer {
-  const kind: PlatformKindName = ctx.kind;
+  const kind: PlatformKind = ctx.kind;
   return {
     queue: platformQueue(kind),
     concurrency: opts.concurrency,

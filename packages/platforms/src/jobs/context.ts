@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, SecretBox } from '@oms/db';
 import type { Logger } from '@oms/logger';
-import type { Queues, PlatformKindName } from '@oms/queue';
+import type { Queues } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import type { PlatformAdapter } from '../adapter';
 
 export interface JobSettings {
@@ -31,7 +32,7 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
 };
 
 export interface PlatformJobContext {
-  kind: PlatformKindName;
+  kind: PlatformKind;
   adapter: PlatformAdapter;
   db: Db;
   box: SecretBox;

@@ -3,14 +3,12 @@
 import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queues } from '@oms/queue';
 import type { Logger } from '@oms/logger';
 import type { Channel } from '@oms/db';
-import type { StoreAccess, TimeWindow } from '../adapter';
+import type { ChannelAccess, TimeWindow } from '../adapter';
 import { AuthError, PermanentError, PlatformError, RateLimitedError, ReauthorizeError } from '../errors';
-import { loadStoreAccess, ChannelNotFoundError, type ChannelWithPlatform } from '../access';
+import { loadChannelAccess, ChannelNotFoundError, type ChannelWithPlatform } from '../access';
 import { nowOf, withChannelLock, type PlatformJobContext } from './context';
 import { refreshChannelToken } from './refresh';
 import { emptyCounts, upsertOrders, type UpsertCounts } from './upsert';
-
-export interface Window extends TimeWindow {}
 
 /** Windows from a cursor: start OVERLAP before it (never before syncStartAt), end SETTLE before now, split to the platform's maximum. */
 export function computeWindows(args: {
@@ -21,12 +19,12 @@ export function computeWindows(args: {
   settleSeconds: number;
   maxWindowMs: number;
   field: 'created' | 'updated';
-}): Window[] {
+}): TimeWindow[] {
   const start = args.cursor
     ? Math.max(args.syncStartAt.getTime(), args.cursor.getTime() - args.overlapSeconds * 1000)
     : args.syncStartAt.getTime();
   const end = args.now.getTime() - args.settleSeconds * 1000;
-  const out: Window[] = [];
+  const out: TimeWindow[] = [];
   for (let from = start; from < end; from += args.maxWindowMs)
     out.push({ field: args.field, from: new Date(from), to: new Date(Math.min(end, from + args.maxWindowMs)) });
   return out;
@@ -40,8 +38,8 @@ export interface RunTotals extends UpsertCounts {
 export async function importWindow(
   ctx: PlatformJobContext,
   channelId: string,
-  state: { row: ChannelWithPlatform; store: StoreAccess },
-  window: Window,
+  state: { row: ChannelWithPlatform; store: ChannelAccess },
+  window: TimeWindow,
   totals: RunTotals,
   log: Logger,
 ): Promise<void> {
@@ -67,7 +65,7 @@ export async function importWindow(
         log,
       });
       if (outcome === 'needs_reauth') throw new ReauthorizeError(`refresh failed after: ${err.message}`);
-      Object.assign(state, await loadStoreAccess(ctx.db, ctx.box, channelId));
+      Object.assign(state, await loadChannelAccess(ctx.db, ctx.box, channelId));
     }
   }
 }
@@ -122,9 +120,9 @@ export async function handleGetOrders(
 }
 
 async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, log: Logger): Promise<GetOrdersResult> {
-  let state: { row: ChannelWithPlatform; store: StoreAccess };
+  let state: { row: ChannelWithPlatform; store: ChannelAccess };
   try {
-    state = await loadStoreAccess(ctx.db, ctx.box, channelId);
+    state = await loadChannelAccess(ctx.db, ctx.box, channelId);
   } catch (err) {
     if (err instanceof ChannelNotFoundError) return { skipped: err.message };
     throw err;
@@ -141,7 +139,7 @@ async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, l
   ) {
     const outcome = await refreshChannelToken(ctx, channelId, { log });
     if (outcome === 'needs_reauth') return { skipped: 'channel needs re-authorization' };
-    state = await loadStoreAccess(ctx.db, ctx.box, channelId);
+    state = await loadChannelAccess(ctx.db, ctx.box, channelId);
   }
 
   const row = state.row;

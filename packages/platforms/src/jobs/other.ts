@@ -1,7 +1,7 @@
 // refresh-token, fetch-order and backfill.
 import { DelayedError, type Job } from '@oms/queue';
 import type { Logger } from '@oms/logger';
-import { loadStoreAccess, ChannelNotFoundError } from '../access';
+import { loadChannelAccess, ChannelNotFoundError } from '../access';
 import { nowOf, withChannelLock, type PlatformJobContext } from './context';
 import { importWindow, rethrowForQueue, type RunTotals } from './get-orders';
 import { refreshChannelToken, type RefreshOutcome } from './refresh';
@@ -26,7 +26,7 @@ export async function handleFetchOrder(
 ) {
   let state;
   try {
-    state = await loadStoreAccess(ctx.db, ctx.box, args.channelId);
+    state = await loadChannelAccess(ctx.db, ctx.box, args.channelId);
   } catch (err) {
     if (err instanceof ChannelNotFoundError) return { skipped: err.message };
     throw err;
@@ -45,7 +45,7 @@ export async function handleFetchOrder(
         log: args.log,
       });
       if (outcome === 'needs_reauth') return { skipped: 'channel needs re-authorization' };
-      state = await loadStoreAccess(ctx.db, ctx.box, args.channelId);
+      state = await loadChannelAccess(ctx.db, ctx.box, args.channelId);
       fetched = await ctx.adapter.fetchOrder(state.store, args.externalId);
     }
     if (!fetched) return { found: false };
@@ -96,7 +96,7 @@ async function backfill(
     });
     return { skipped: 'no valid window' };
   }
-  let state = await loadStoreAccess(ctx.db, ctx.box, args.channelId);
+  let state = await loadChannelAccess(ctx.db, ctx.box, args.channelId);
   const started = nowOf(ctx);
   const windows: { field: 'created' | 'updated'; from: Date; to: Date }[] = [];
   for (const field of ['created', 'updated'] as const) {
@@ -126,7 +126,7 @@ async function backfill(
     for (const [i, w] of windows.entries()) {
       await importWindow(ctx, args.channelId, state, w, totals, args.log);
       await save({ progress: (i + 1) / windows.length });
-      state = await loadStoreAccess(ctx.db, ctx.box, args.channelId);
+      state = await loadChannelAccess(ctx.db, ctx.box, args.channelId);
     }
     await save({
       status: 'succeeded',

@@ -1,7 +1,7 @@
 // push-shipment (issue 7): tell the platform that an order left the warehouse, with carrier and tracking.
 import { DelayedError, type Job } from '@oms/queue';
 import type { Logger } from '@oms/logger';
-import { loadStoreAccess } from '../access';
+import { loadChannelAccess } from '../access';
 import type { ShipmentItem, ShipmentPlan } from '../adapter';
 import { AuthError, NotReadyError, PermanentError, PlatformError, RateLimitedError, ReauthorizeError } from '../errors';
 import { nowOf, type PlatformJobContext } from './context';
@@ -27,7 +27,7 @@ export async function handlePushShipment(
     return { outcome: 'blocked', reason };
   };
 
-  let state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
+  let state = await loadChannelAccess(ctx.db, ctx.box, shipment.channelId);
   /** A platform call, once more after a forced token refresh when the platform refuses the token. */
   const withFreshToken = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
@@ -40,7 +40,7 @@ export async function handlePushShipment(
         log,
       });
       if (outcome === 'needs_reauth') throw new ReauthorizeError(err.message);
-      state = await loadStoreAccess(ctx.db, ctx.box, shipment.channelId);
+      state = await loadChannelAccess(ctx.db, ctx.box, shipment.channelId);
       return call();
     }
   };

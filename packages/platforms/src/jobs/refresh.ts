@@ -2,7 +2,7 @@
 // refresh, and the rotated pair is saved with compare-and-set on token_version in the same transaction.
 import type { Logger } from '@oms/logger';
 import { ReauthorizeError, NotSupportedError } from '../errors';
-import { saveTokens, toStoreAccess } from '../access';
+import { saveTokens, toChannelAccess } from '../access';
 import { nowOf, type PlatformJobContext } from './context';
 
 export type RefreshOutcome = 'refreshed' | 'fresh' | 'raced' | 'needs_reauth' | 'not_supported';
@@ -27,7 +27,7 @@ export async function refreshChannelToken(
       const row = await tx.channel.findUnique({ where: { id: channelId }, include: { platform: true } });
       if (!row || row.deletedAt) return 'raced' as const;
       if (opts.seenVersion !== undefined && row.tokenVersion !== opts.seenVersion) return 'raced' as const;
-      const store = toStoreAccess(ctx.box, row);
+      const store = toChannelAccess(ctx.box, row);
       if (!ctx.adapter.tokensExpire(store)) return 'not_supported' as const;
       // A dead refresh token stays dead: only the seller's new authorization (which resets the state) helps.
       if (row.state === 'needs_reauth' && !opts.force) return 'needs_reauth' as const;

@@ -195,7 +195,7 @@ export function registerChannels(app: App, ctx: Ctx): void {
         tags,
         params,
         body: backfillCreate,
-        description: 'Replay a time window; follow it at GET /sync-runs/:id',
+        description: 'Backfill a time window (import it again); follow it at GET /sync-runs/:id',
         response: { 202: syncRunView },
       },
     },

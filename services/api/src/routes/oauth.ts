@@ -1,7 +1,7 @@
 // Connect a store: redirect to the platform's authorization page with a signed, expiring state; the
 // callback checks it, exchanges the code, stores the tokens (encrypted) and activates the channel.
 import { z } from 'zod';
-import type { PlatformKindName } from '@oms/queue';
+import { type PlatformKind } from '@oms/core';
 import type { App } from '../app';
 import { storeAccess, type Ctx } from '../context';
 import { HttpError, badRequest, conflict } from '../errors';
@@ -10,7 +10,7 @@ import { signState, verifyState } from '../state';
 import { UNCONNECTED_PREFIX } from '../views';
 import { findChannel } from './channels';
 
-export const redirectUriFor = (ctx: Ctx, kind: PlatformKindName) =>
+export const redirectUriFor = (ctx: Ctx, kind: PlatformKind) =>
   `${ctx.config.PUBLIC_URL.replace(/\/$/, '')}/oauth/callback/${kind}`;
 
 /** A platform's refusal becomes a 400 the operator can read; its outage a 502. */

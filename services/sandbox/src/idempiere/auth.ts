@@ -238,7 +238,7 @@ export class Auth {
     const org = ORGS.find((o) => o.id === orgId);
     if (!org || !role.orgs.includes(orgId)) throw authError('Invalid organizationId');
     // warehouse (optional; defaults to the org's)
-    let warehouseId = 0;
+    let warehouseId: number;
     const ws = asStr(p.warehouseId);
     if (!ws) {
       warehouseId = org.warehouses[0] ?? 0;

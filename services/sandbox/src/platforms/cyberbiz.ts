@@ -86,11 +86,9 @@ export async function registerCyberbiz(app: FastifyInstance, ctx: SandboxContext
       // Only tokens this sandbox issued are in the grant table: a lookup is the signature check.
       const access = checkAccess(p, token, ctx.now());
       if (!access.ok)
-        return reply
-          .code(401)
-          .send({
-            error: access.ok || access.reason === 'unknown' ? 'Invalid access token' : 'Access token has expired',
-          });
+        return reply.code(401).send({
+          error: access.ok || access.reason === 'unknown' ? 'Invalid access token' : 'Access token has expired',
+        });
       req.cyberbizStore = access.store;
       limiterKey = token;
     } else if (auth.toLowerCase().startsWith('hmac ')) {
@@ -100,12 +98,10 @@ export async function registerCyberbiz(app: FastifyInstance, ctx: SandboxContext
       const xDate = String(req.headers['x-date'] ?? '');
       const at = Date.parse(xDate);
       if (!xDate || Number.isNaN(at) || Math.abs(ctx.now() - at) > HMAC_CLOCK_SKEW_S * 1000)
-        return reply
-          .code(401)
-          .send({
-            message:
-              'HMAC signature cannot be verified, a valid date or x-date header is required for HMAC Authentication',
-          });
+        return reply.code(401).send({
+          message:
+            'HMAC signature cannot be verified, a valid date or x-date header is required for HMAC Authentication',
+        });
       const line = `${req.method} ${req.url} HTTP/${req.raw.httpVersion}`;
       if (
         m[2] !== 'hmac-sha256' ||
@@ -355,12 +351,10 @@ export async function registerCyberbiz(app: FastifyInstance, ctx: SandboxContext
     const domain = String(req.headers['x-shop-domain'] ?? b.shop_domain ?? '');
     const store = p.storeByKey.get(domain);
     if (!store)
-      return reply
-        .code(404)
-        .send({
-          error: 'invalid_request',
-          error_description: `unknown shop domain "${domain}" (send it as X-Shop-Domain or shop_domain)`,
-        });
+      return reply.code(404).send({
+        error: 'invalid_request',
+        error_description: `unknown shop domain "${domain}" (send it as X-Shop-Domain or shop_domain)`,
+      });
     if (b.client_id !== p.appId || b.client_secret !== p.appSecret)
       return reply.code(401).send({ error: 'invalid_client', error_description: 'Client authentication failed.' });
     const now = ctx.now();
@@ -368,13 +362,11 @@ export async function registerCyberbiz(app: FastifyInstance, ctx: SandboxContext
     if (b.grant_type === 'refresh_token') {
       const r = useRefresh(p, typeof b.refresh_token === 'string' ? b.refresh_token : undefined, now, store);
       if (!r.ok)
-        return reply
-          .code(400)
-          .send({
-            error: 'invalid_grant',
-            error_description:
-              'The provided authorization grant is invalid, expired, revoked, or was issued to another client.',
-          });
+        return reply.code(400).send({
+          error: 'invalid_grant',
+          error_description:
+            'The provided authorization grant is invalid, expired, revoked, or was issued to another client.',
+        });
       grantStore = r.grant.store;
     } else if (b.grant_type === 'authorization_code') {
       const g = useCode(
@@ -384,21 +376,17 @@ export async function registerCyberbiz(app: FastifyInstance, ctx: SandboxContext
         (c) => c.store === store && (!c.redirectUri || b.redirect_uri === c.redirectUri),
       );
       if (!g)
-        return reply
-          .code(400)
-          .send({
-            error: 'invalid_grant',
-            error_description:
-              'The provided authorization grant is invalid, expired, revoked, or was issued to another client.',
-          });
+        return reply.code(400).send({
+          error: 'invalid_grant',
+          error_description:
+            'The provided authorization grant is invalid, expired, revoked, or was issued to another client.',
+        });
       grantStore = g.store;
     } else {
-      return reply
-        .code(400)
-        .send({
-          error: 'unsupported_grant_type',
-          error_description: 'grant_type must be refresh_token or authorization_code.',
-        });
+      return reply.code(400).send({
+        error: 'unsupported_grant_type',
+        error_description: 'grant_type must be refresh_token or authorization_code.',
+      });
     }
     const t = issueTokens(p, grantStore, ctx.world.hex, now);
     return {

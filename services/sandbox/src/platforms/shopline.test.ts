@@ -55,7 +55,7 @@ describe('shopline orders', () => {
     );
     const ids: string[] = [];
     let page = 1;
-    let totalPages = 1;
+    let totalPages: number;
     do {
       const r = await req(
         `/v1/orders?created_after=${encodeURIComponent(utc(from))}&created_before=${encodeURIComponent(utc(to))}&per_page=50&page=${page}`,

@@ -303,13 +303,11 @@ export async function registerShopline(app: FastifyInstance, ctx: SandboxContext
       return reply.code(401).send({ error: 'invalid_client', error_description: 'Client authentication failed.' });
     const now = ctx.now();
     const invalid = () =>
-      reply
-        .code(400)
-        .send({
-          error: 'invalid_grant',
-          error_description:
-            'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
-        });
+      reply.code(400).send({
+        error: 'invalid_grant',
+        error_description:
+          'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+      });
     let store: Store;
     if (b.grant_type === 'authorization_code') {
       const g = useCode(
@@ -325,12 +323,10 @@ export async function registerShopline(app: FastifyInstance, ctx: SandboxContext
       if (!r.ok) return invalid();
       store = r.grant.store;
     } else {
-      return reply
-        .code(400)
-        .send({
-          error: 'unsupported_grant_type',
-          error_description: 'grant_type must be authorization_code or refresh_token.',
-        });
+      return reply.code(400).send({
+        error: 'unsupported_grant_type',
+        error_description: 'grant_type must be authorization_code or refresh_token.',
+      });
     }
     const t = issueTokens(p, store, ctx.world.hex, now);
     return {

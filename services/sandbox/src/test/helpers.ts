@@ -1,5 +1,6 @@
 // Shared by the conformance tests: a sandbox per file and plain-HTTP helpers (no OMS adapters).
 import { startSandbox, type Sandbox, type ScenarioInput } from '../index.ts';
+import type { truth } from '../control.ts';
 
 export async function sandbox(scenario: ScenarioInput = {}, opts: { rateLimits?: boolean } = {}): Promise<Sandbox> {
   return startSandbox({ basePort: 0, scenario, ...opts });
@@ -37,7 +38,7 @@ export async function control<T = any>(s: Sandbox, path: string, payload?: unkno
   );
 }
 
-export type Truth = Awaited<ReturnType<typeof import('../control.ts').truth>>;
+export type Truth = Awaited<ReturnType<typeof truth>>;
 
 export async function truthOrders(s: Sandbox, platform: string, store?: string): Promise<Truth[]> {
   const r = await control<{ orders: Truth[] }>(
