@@ -53,6 +53,7 @@ export default tseslint.config(
     },
   },
   {
+    // Tests and benchmarks read untyped JSON answers and name platform kinds to set up their cases.
     files: ['**/*.test.ts', 'test/**', '**/scripts/**', 'services/sandbox/src/test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-syntax': 'off' },
   },

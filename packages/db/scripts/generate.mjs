@@ -1,4 +1,4 @@
-// Generates the Prisma client with no download (see ../shared/notes/prisma-offline.md):
+// Generates the Prisma client with no download (see docs/prisma-offline.md):
 // the prisma-client generator needs no engine, and pointing PRISMA_SCHEMA_ENGINE_BINARY at a script that
 // refuses to run skips the CLI's download check.
 import { execFileSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Prisma's own schema engine, as wasm, so that migrations need no download (../shared/notes/prisma-offline.md).
+// Prisma's own schema engine, as wasm, so that migrations need no download (docs/prisma-offline.md).
 // The package's ESM entry imports a .wasm file, which Node 20 cannot do without a flag: we instantiate it here.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
