@@ -1,5 +1,5 @@
 export * from './jobs';
-export { Queues } from './producer';
+export { Queues, type JobWhere, type WantedJob } from './producer';
 export { createRedis } from './connection';
 export { startHealthServer, type HealthServer } from './health';
 export {

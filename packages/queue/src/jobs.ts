@@ -1,7 +1,7 @@
 // One definition per job: its name, its queue, its payload schema and its default options, together.
 // Producers (scheduler, api, workers) and consumers (workers) import these same objects.
 // Payloads carry ids only: PostgreSQL holds the truth, a job only says "look at this row".
-import type { JobsOptions } from 'bullmq';
+import type { JobSchedulerTemplateOptions, JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import type { PlatformKind } from '@oms/core';
 
@@ -22,7 +22,7 @@ export function platformQueue(kind: PlatformKind): QueueName {
 /** Where a job runs: on the queue of the channel's platform, or on the ERP queue. */
 export type JobTarget = 'platform' | 'erp';
 
-export interface JobDefinition<N extends string, S extends z.ZodType> {
+export interface JobDefinition<N extends string, S extends z.ZodType, I = never> {
   name: N;
   target: JobTarget;
   schema: S;
@@ -33,13 +33,29 @@ export interface JobDefinition<N extends string, S extends z.ZodType> {
    * BullMQ ids may not contain ':'.
    */
   jobId?: (payload: z.output<S>) => string;
+  /** The inverse of jobId: the ids a job id was built from, or null for any other id. */
+  parseJobId?: (jobId: string) => I | null;
 }
 
-function defineJob<N extends string, S extends z.ZodType>(def: JobDefinition<N, S>): JobDefinition<N, S> {
+function defineJob<N extends string, S extends z.ZodType, I = never>(
+  def: JobDefinition<N, S, I>,
+): JobDefinition<N, S, I> {
   return def;
 }
 
 const id = z.string().uuid();
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** A parser for ids of the form `<prefix>-<uuid>`. */
+function uuidIdParser<K extends string>(prefix: string, key: K): (jobId: string) => Record<K, string> | null {
+  const re = new RegExp(`^${prefix}-(${UUID})$`, 'i');
+  return (jobId) => {
+    const m = re.exec(jobId);
+    return m ? ({ [key]: m[1]! } as Record<K, string>) : null;
+  };
+}
+
+const WRITE_ORDER_ID = new RegExp(`^write-order-(${UUID})-(.+)$`, 'i');
 /** Exponential backoff with jitter (BullMQ adds up to `jitter` of the delay at random). */
 const backoff = (delay: number) => ({ type: 'exponential', delay, jitter: 0.5 }) as const;
 const retention = {
@@ -55,6 +71,7 @@ export const jobs = {
     schema: z.object({ channelId: id }),
     options: { attempts: 5, backoff: backoff(5_000), ...retention, removeOnComplete: { age: 3600, count: 200 } },
     jobId: (p) => `get-orders-${p.channelId}`,
+    parseJobId: uuidIdParser('get-orders', 'channelId'),
   }),
   /** Refresh a channel's access token. Deduplicated per channel: one refresh at a time. */
   refreshToken: defineJob({
@@ -63,6 +80,7 @@ export const jobs = {
     schema: z.object({ channelId: id }),
     options: { attempts: 5, backoff: backoff(10_000), ...retention },
     jobId: (p) => `refresh-token-${p.channelId}`,
+    parseJobId: uuidIdParser('refresh-token', 'channelId'),
   }),
   /** Fetch one order (a verified webhook said it changed). */
   fetchOrder: defineJob({
@@ -71,13 +89,14 @@ export const jobs = {
     schema: z.object({ channelId: id, externalId: z.string().min(1).max(200) }),
     options: { attempts: 5, backoff: backoff(5_000), ...retention },
   }),
-  /** Replay a time window of a channel (operator's "replay"); progress goes into its sync run row. */
+  /** Import a past time window of a channel again (an operator's backfill); progress goes into its sync run row. */
   backfill: defineJob({
     name: 'backfill',
     target: 'platform',
     schema: z.object({ channelId: id, syncRunId: id }),
     options: { attempts: 5, backoff: backoff(10_000), ...retention },
     jobId: (p) => `backfill-${p.syncRunId}`,
+    parseJobId: uuidIdParser('backfill', 'syncRunId'),
   }),
   /** Push one shipment (carrier, tracking number) to the platform. */
   pushShipment: defineJob({
@@ -86,6 +105,7 @@ export const jobs = {
     schema: z.object({ shipmentId: id }),
     options: { attempts: 8, backoff: backoff(10_000), ...retention },
     jobId: (p) => `push-shipment-${p.shipmentId}`,
+    parseJobId: uuidIdParser('push-shipment', 'shipmentId'),
   }),
   /** Create or update one order in iDempiere. The id carries the content hash: a changed order is new work. */
   writeOrder: defineJob({
@@ -94,6 +114,11 @@ export const jobs = {
     schema: z.object({ orderId: id, contentHash: z.string().min(8) }),
     options: { attempts: 10, backoff: backoff(5_000), removeOnComplete: true, removeOnFail: retention.removeOnFail },
     jobId: (p) => `write-order-${p.orderId}-${p.contentHash.slice(0, 16)}`,
+    // The id keeps only the start of the content hash.
+    parseJobId: (jobId) => {
+      const m = WRITE_ORDER_ID.exec(jobId);
+      return m ? { orderId: m[1]!, contentHashPrefix: m[2]! } : null;
+    },
   }),
   /** Look for new completed shipments of OMS orders in iDempiere. */
   pollShipments: defineJob({
@@ -113,6 +138,23 @@ export type JobPayload<K extends JobKey> = z.output<Jobs[K]['schema']>;
 export function jobsForQueue(queue: QueueName): AnyJobDefinition[] {
   const target: JobTarget = queue === QUEUE_NAMES.erp ? 'erp' : 'platform';
   return Object.values(jobs).filter((j) => j.target === target);
+}
+
+/** The options of the jobs a Job Scheduler makes for `key`: the definition's defaults (their ids are BullMQ's). */
+export function scheduledJobOptions(key: JobKey): JobSchedulerTemplateOptions {
+  return { ...jobs[key].options };
+}
+
+/** The ids the job id of `key` was built from, or null when `jobId` is not such an id. */
+export type ParsedJobId<K extends JobKey> = Jobs[K] extends JobDefinition<string, z.ZodType, infer I> ? I : never;
+
+/**
+ * The inverse of a definition's jobId: `parseJobId('writeOrder', id)` gives the order id (and the start of the
+ * content hash) of a write-order job id, null for any other id. The only place that reads job ids apart.
+ */
+export function parseJobId<K extends JobKey>(key: K, jobId: string): ParsedJobId<K> | null {
+  const def = jobs[key] as JobDefinition<string, z.ZodType, ParsedJobId<K>>;
+  return def.parseJobId ? def.parseJobId(jobId) : null;
 }
 
 export function findJob(name: string): AnyJobDefinition | undefined {
