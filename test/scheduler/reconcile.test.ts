@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker, UnrecoverableError, jobs, type QueueName } from '@oms/queue';
 import { createRedis } from '@oms/queue';
 import { createTestDatabase, createTestRedisPrefix, waitFor, type TestDatabase } from '@oms/testing';
-import { BATCH_SIZE, ensureLive } from '@oms/scheduling';
+import { BATCH_SIZE } from '@oms/scheduling';
 import { capturedLogger, createChannel, createOrder, createPlatform, createShipment, orderData } from './factory';
 import { makeInstance, pendingJobs, type Instance } from './helpers';
 
@@ -143,16 +143,15 @@ describe('orders', () => {
 
   it('does not re-enqueue a row the database no longer calls unfinished by the time it checks', async () => {
     const { queues } = instance();
-    const wanted = ['a', 'b'].map((rowId) => ({
+    const hash = `probe${Date.now()}`;
+    const ids = { a: '00000000-0000-4000-8000-00000000000a', b: '00000000-0000-4000-8000-00000000000b' };
+    const wanted = (['a', 'b'] as const).map((rowId) => ({
       rowId,
-      jobId: `probe-${rowId}-${Date.now()}`,
-      name: 'write-order',
-      data: {},
-      opts: {},
+      payload: { orderId: ids[rowId], contentHash: hash },
     }));
-    const done = await ensureLive(queues.get('erp-orders'), wanted, async () => new Set(['b']), new Date());
+    const done = await queues.ensureLive('writeOrder', wanted, async () => new Set(['b']), new Date());
     expect(done).toEqual(['b']);
-    expect(await queues.get('erp-orders').getJobState(wanted[0]!.jobId)).toBe('unknown');
+    expect(await queues.get('erp-orders').getJobState(writeOrderId({ id: ids.a, contentHash: hash }))).toBe('unknown');
     await queues.get('erp-orders').obliterate({ force: true });
   });
 });

@@ -31,10 +31,8 @@ export {
   reconcileOrders,
   reconcileShipments,
   releaseStuckChannels,
-  ensureLive,
   BATCH_SIZE,
   type ReconcileSettings,
   type ReleasedChannel,
-  type WantedJob,
 } from './reconcile';
 export { RedisLock } from './lock';

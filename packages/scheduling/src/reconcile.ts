@@ -1,71 +1,10 @@
-// The reconciler: the database is the outbox (architecture, invariant 1). Whatever it says is unfinished gets a
-// live job again; nothing here trusts Redis to still hold anything.
-import { Job, type Queue } from 'bullmq';
+// The reconciler: the database is the outbox (invariant 1 in docs/ARCHITECTURE.md: no order is lost). Whatever
+// it says is unfinished gets a live job again (Queues.ensureLive); nothing here trusts Redis to still hold anything.
 import type { Db } from '@oms/db';
-import { QUEUE_NAMES, jobs, platformQueue, type QueueName, type Queues } from '@oms/queue';
+import type { JobKey, Queues, WantedJob } from '@oms/queue';
 
 /** Rows read and checked per round trip: bounded memory and query size with tens of thousands of orders. */
 export const BATCH_SIZE = 1000;
-
-/** States in which a job is still going to run: such a job is never doubled. */
-const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
-
-export interface WantedJob {
-  /** The row the job is about (order id, shipment id). */
-  rowId: string;
-  jobId: string;
-  name: string;
-  data: Record<string, unknown>;
-  opts: Record<string, unknown>;
-}
-
-/**
- * Makes sure each wanted job is live on its queue. A job with the same id that is live is left alone; a failed
- * one is retried (adding would silently do nothing: the id is taken) once it failed before `retryFailedBefore`
- * (a cool-down, so that a job failing at once is not retried on every sweep); a completed one is removed and
- * added again.
- * Before touching anything, `stillWanted` re-reads the database: a job that completed between our query and
- * the state check has already moved its row on (handlers write the row before they return), so it is skipped.
- * Returns the row ids that were re-enqueued.
- */
-export async function ensureLive(
-  queue: Queue,
-  wanted: WantedJob[],
-  stillWanted: (rowIds: string[]) => Promise<Set<string>>,
-  retryFailedBefore: Date,
-): Promise<string[]> {
-  if (wanted.length === 0) return [];
-  // One Lua call per job, all sent at once on the connection (pipelined), not one round trip each.
-  const states = await Promise.all(wanted.map((w) => queue.getJobState(w.jobId)));
-  const notLive = wanted.map((w, i) => ({ w, state: states[i]! })).filter(({ state }) => !LIVE.has(state));
-  if (notLive.length === 0) return [];
-  const confirmed = await stillWanted(notLive.map(({ w }) => w.rowId));
-  const todo = notLive.filter(({ w }) => confirmed.has(w.rowId));
-
-  const toAdd: WantedJob[] = [];
-  const done: string[] = [];
-  for (const { w, state } of todo) {
-    if (state === 'failed') {
-      const job = await Job.fromId(queue, w.jobId);
-      if (job && (job.finishedOn ?? 0) > retryFailedBefore.getTime()) continue;
-      // A fresh set of attempts: the reason it failed (ERP down, platform down) may be gone by now.
-      const retried = await job
-        ?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
-        .then(() => true)
-        .catch(() => false); // it moved on meanwhile (retried by someone else): next sweep looks again
-      if (retried) done.push(w.rowId);
-      else if (!job) toAdd.push(w);
-    } else {
-      if (state === 'completed') await (await Job.fromId(queue, w.jobId))?.remove().catch(() => undefined);
-      toAdd.push(w);
-    }
-  }
-  if (toAdd.length) {
-    await queue.addBulk(toAdd.map((w) => ({ name: w.name, data: w.data, opts: { ...w.opts, jobId: w.jobId } })));
-    done.push(...toAdd.map((w) => w.rowId));
-  }
-  return done;
-}
 
 export interface ReconcileSettings {
   /** SCHEDULER_FAILED_RETRY_SECONDS */
@@ -74,6 +13,42 @@ export interface ReconcileSettings {
   trackingRecheckSeconds: number;
   /** STUCK_STAGE_SECONDS */
   stuckStageSeconds: number;
+}
+
+/**
+ * Goes through the unfinished rows by keyset paging (BATCH_SIZE at a time, by id) and makes sure each has a live
+ * job of `key`. `page(after)` reads the next rows after an id; `stillWanted(rows, ids)` re-reads which of them
+ * the database still calls unfinished. Returns the row ids whose job was re-enqueued.
+ */
+async function keepLive<K extends JobKey, R extends { id: string }>(opts: {
+  queues: Queues;
+  key: K;
+  page: (after: string | undefined) => Promise<R[]>;
+  wanted: (row: R) => WantedJob<K>;
+  stillWanted: (rows: R[], ids: string[]) => Promise<Set<string>>;
+  retryFailedBefore: Date;
+}): Promise<string[]> {
+  const out: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const rows = await opts.page(after);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+    const done = await opts.queues.ensureLive(
+      opts.key,
+      rows.map(opts.wanted),
+      (ids) => opts.stillWanted(rows, ids),
+      opts.retryFailedBefore,
+    );
+    out.push(...done);
+    if (rows.length < BATCH_SIZE) break;
+  }
+  return out;
+}
+
+/** The keyset condition of the page after `after`. */
+function pageWhere<W extends object>(where: W, after: string | undefined): W | { AND: [W, { id: { gt: string } }] } {
+  return after ? { AND: [where, { id: { gt: after } }] } : where;
 }
 
 /**
@@ -94,49 +69,29 @@ function unfinishedOrders(now: Date, s: ReconcileSettings) {
 
 /** Re-enqueues write-order for every unfinished order without a live job. Returns the order ids. */
 export async function reconcileOrders(db: Db, queues: Queues, now: Date, s: ReconcileSettings): Promise<string[]> {
-  const queue = queues.get(QUEUE_NAMES.erp);
   const where = unfinishedOrders(now, s);
-  const retryFailedBefore = new Date(now.getTime() - s.failedRetrySeconds * 1000);
-  const def = jobs.writeOrder;
-  const out: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const rows = await db.order.findMany({
-      where: after ? { AND: [where, { id: { gt: after } }] } : where,
-      select: { id: true, contentHash: true },
-      orderBy: { id: 'asc' },
-      take: BATCH_SIZE,
-    });
-    if (rows.length === 0) break;
-    after = rows[rows.length - 1]!.id;
-    const hashById = new Map(rows.map((r) => [r.id, r.contentHash]));
-    const wanted = rows.map((r) => {
-      const data = def.schema.parse({ orderId: r.id, contentHash: r.contentHash });
-      return {
-        rowId: r.id,
-        jobId: def.jobId!(data),
-        name: def.name,
-        data,
-        opts: def.options as Record<string, unknown>,
-      };
-    });
-    const done = await ensureLive(
-      queue,
-      wanted,
-      async (ids) => {
-        const again = await db.order.findMany({
-          where: { AND: [where, { id: { in: ids } }] },
-          select: { id: true, contentHash: true },
-        });
-        // A changed hash is a new job id, enqueued by whoever changed the order (or by the next sweep).
-        return new Set(again.filter((r) => hashById.get(r.id) === r.contentHash).map((r) => r.id));
-      },
-      retryFailedBefore,
-    );
-    out.push(...done);
-    if (rows.length < BATCH_SIZE) break;
-  }
-  return out;
+  return keepLive({
+    queues,
+    key: 'writeOrder',
+    page: (after) =>
+      db.order.findMany({
+        where: pageWhere(where, after),
+        select: { id: true, contentHash: true },
+        orderBy: { id: 'asc' },
+        take: BATCH_SIZE,
+      }),
+    wanted: (r) => ({ rowId: r.id, payload: { orderId: r.id, contentHash: r.contentHash } }),
+    stillWanted: async (rows, ids) => {
+      const hashById = new Map(rows.map((r) => [r.id, r.contentHash]));
+      const again = await db.order.findMany({
+        where: { AND: [where, { id: { in: ids } }] },
+        select: { id: true, contentHash: true },
+      });
+      // A changed hash is a new job id, enqueued by whoever changed the order (or by the next sweep).
+      return new Set(again.filter((r) => hashById.get(r.id) === r.contentHash).map((r) => r.id));
+    },
+    retryFailedBefore: new Date(now.getTime() - s.failedRetrySeconds * 1000),
+  });
 }
 
 /**
@@ -146,7 +101,6 @@ export async function reconcileOrders(db: Db, queues: Queues, now: Date, s: Reco
  */
 export async function reconcileShipments(db: Db, queues: Queues, now: Date, s: ReconcileSettings): Promise<string[]> {
   const recheckBefore = new Date(now.getTime() - s.trackingRecheckSeconds * 1000);
-  const retryFailedBefore = new Date(now.getTime() - s.failedRetrySeconds * 1000);
   const where = {
     OR: [
       { state: { in: ['pending' as const, 'pushing' as const] } },
@@ -154,50 +108,24 @@ export async function reconcileShipments(db: Db, queues: Queues, now: Date, s: R
     ],
     channel: { state: { in: ['active' as const, 'failing' as const] }, deletedAt: null, platform: { deletedAt: null } },
   };
-  const def = jobs.pushShipment;
-  const out: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const rows = await db.shipment.findMany({
-      where: after ? { AND: [where, { id: { gt: after } }] } : where,
-      select: { id: true, channel: { select: { platform: { select: { kind: true } } } } },
-      orderBy: { id: 'asc' },
-      take: BATCH_SIZE,
-    });
-    if (rows.length === 0) break;
-    after = rows[rows.length - 1]!.id;
-    const byQueue = new Map<QueueName, WantedJob[]>();
-    for (const r of rows) {
-      const data = def.schema.parse({ shipmentId: r.id });
-      const queueName = platformQueue(r.channel.platform.kind);
-      const list = byQueue.get(queueName) ?? [];
-      list.push({
-        rowId: r.id,
-        jobId: def.jobId!(data),
-        name: def.name,
-        data,
-        opts: def.options as Record<string, unknown>,
-      });
-      byQueue.set(queueName, list);
-    }
-    for (const [queueName, wanted] of byQueue) {
-      const done = await ensureLive(
-        queues.get(queueName),
-        wanted,
-        async (ids) => {
-          const again = await db.shipment.findMany({
-            where: { AND: [where, { id: { in: ids } }] },
-            select: { id: true },
-          });
-          return new Set(again.map((r) => r.id));
-        },
-        retryFailedBefore,
-      );
-      out.push(...done);
-    }
-    if (rows.length < BATCH_SIZE) break;
-  }
-  return out;
+  return keepLive({
+    queues,
+    key: 'pushShipment',
+    page: (after) =>
+      db.shipment.findMany({
+        where: pageWhere(where, after),
+        select: { id: true, channel: { select: { platform: { select: { kind: true } } } } },
+        orderBy: { id: 'asc' },
+        take: BATCH_SIZE,
+      }),
+    // On the queue of the shipment's platform.
+    wanted: (r) => ({ rowId: r.id, payload: { shipmentId: r.id }, platform: r.channel.platform.kind }),
+    stillWanted: async (_rows, ids) => {
+      const again = await db.shipment.findMany({ where: { AND: [where, { id: { in: ids } }] }, select: { id: true } });
+      return new Set(again.map((r) => r.id));
+    },
+    retryFailedBefore: new Date(now.getTime() - s.failedRetrySeconds * 1000),
+  });
 }
 
 export interface ReleasedChannel {

@@ -53,7 +53,7 @@ export interface SweepChanges {
   ordersReenqueued: string[];
   shipmentsReenqueued: string[];
   channelsReleased: ReleasedChannel[];
-  /** The ERP queue's global concurrency was gone (Redis lost its data) and was set back to 1 (invariant 3). */
+  /** The ERP queue's global concurrency was gone (Redis lost its data) and was set back to 1 (invariant 3 in docs/ARCHITECTURE.md). */
   erpConcurrencyRestored: boolean;
 }
 
@@ -66,7 +66,7 @@ export interface SchedulerOptions {
   useLock?: boolean;
 }
 
-/** The concurrency of erp-orders across all erp-writer replicas (architecture, invariant 3). */
+/** The concurrency of erp-orders across all erp-writer replicas: writes into iDempiere are serialized (invariant 3 in docs/ARCHITECTURE.md). */
 const ERP_GLOBAL_CONCURRENCY = 1;
 const SAMPLE = 20;
 
@@ -223,23 +223,10 @@ export class Scheduler {
     scope?: Set<string>,
   ): Promise<ScheduleChanges> {
     const plan = planSchedules(desired, existing, scope);
-    for (const d of [...plan.add, ...plan.update]) {
-      await this.queues
-        .get(d.queue)
-        .upsertJobScheduler(
-          d.id,
-          { every: d.everyMs },
-          { name: d.jobName, data: { channelId: d.channelId }, opts: d.opts },
-        );
-    }
-    for (const e of plan.remove) {
-      const queue = this.queues.get(e.queue);
-      await queue.removeJobScheduler(e.id);
-      // BullMQ removes the scheduler's next job only while it is delayed; one that is already due (waiting) would
-      // still fetch a paused store once. Its id is BullMQ's `repeat:<scheduler id>:<next millis>`. An active job
-      // cannot be removed and simply finishes.
-      if (e.json.next) await queue.remove(`repeat:${e.id}:${e.json.next}`).catch(() => 0);
-    }
+    for (const d of [...plan.add, ...plan.update])
+      await this.queues.schedule(d.job, d.everyMs, { channelId: d.channelId }, { id: d.id, platform: d.platform });
+    // A paused channel's next fetch, already due, must not run once more: its next job goes too.
+    for (const e of plan.remove) await this.queues.unschedule(e.queue, e.id, e.json.next);
     return {
       added: plan.add.map((d) => d.id),
       updated: plan.update.map((d) => d.id),

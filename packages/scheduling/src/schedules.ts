@@ -1,5 +1,5 @@
 // What the Job Schedulers should be, computed from channel rows (pure), and how they differ from what is in Redis.
-import { jobs, platformQueue, type QueueName } from '@oms/queue';
+import { jobs, platformQueue, scheduledJobOptions, type QueueName } from '@oms/queue';
 import { type PlatformKind } from '@oms/core';
 import type { JobSchedulerJson, JobSchedulerTemplateOptions } from 'bullmq';
 import { refreshEverySeconds, tokensExpire } from './tokens';
@@ -24,8 +24,13 @@ export interface ScheduleSettings {
   refreshMarginSeconds: number;
 }
 
+/** The jobs the scheduler schedules per channel. */
+export type ScheduledJob = 'getOrders' | 'refreshToken';
+
 export interface DesiredSchedule {
   id: string;
+  job: ScheduledJob;
+  platform: PlatformKind;
   queue: QueueName;
   channelId: string;
   jobName: string;
@@ -48,11 +53,6 @@ export function channelOfSchedulerId(id: string): string | null {
   return OURS.exec(id)?.[2] ?? null;
 }
 
-/** Template options: the job definition's defaults (a scheduler makes its own job ids). */
-function templateOptions(key: 'getOrders' | 'refreshToken'): JobSchedulerTemplateOptions {
-  return { ...jobs[key].options };
-}
-
 /**
  * The schedules one channel should have. Active and failing channels fetch (a failing channel keeps trying,
  * with its errors recorded); paused, needs_reauth and deleted channels, and channels of a deleted platform,
@@ -65,11 +65,13 @@ export function desiredForChannel(c: ChannelRow, s: ScheduleSettings): DesiredSc
   const out: DesiredSchedule[] = [
     {
       id: getOrdersSchedulerId(c.id),
+      job: 'getOrders',
+      platform: c.platform.kind,
       queue,
       channelId: c.id,
       jobName: jobs.getOrders.name,
       everyMs: Math.max(c.syncIntervalSeconds, s.minIntervalSeconds) * 1000,
-      opts: templateOptions('getOrders'),
+      opts: scheduledJobOptions('getOrders'),
     },
   ];
   const facts = {
@@ -83,11 +85,13 @@ export function desiredForChannel(c: ChannelRow, s: ScheduleSettings): DesiredSc
   if (facts.hasRefreshToken && tokensExpire(facts)) {
     out.push({
       id: refreshTokenSchedulerId(c.id),
+      job: 'refreshToken',
+      platform: c.platform.kind,
       queue,
       channelId: c.id,
       jobName: jobs.refreshToken.name,
       everyMs: refreshEverySeconds(s.refreshMarginSeconds) * 1000,
-      opts: templateOptions('refreshToken'),
+      opts: scheduledJobOptions('refreshToken'),
     });
   }
   return out;
