@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '@oms/logger';
 import { createTestRedisPrefix, freePort, waitFor } from '@oms/testing';
@@ -88,7 +90,7 @@ describe('runService', () => {
       ],
     });
     cleanups.push(() => service.stop());
-    const ready = await fetch(`http://127.0.0.1:${service.health.port}/health/ready`);
+    const ready = await fetch(`http://127.0.0.1:${service.health!.port}/health/ready`);
     expect(ready.status).toBe(200);
 
     const connection = createRedis(redis.url, 'producer');
@@ -115,7 +117,120 @@ describe('runService', () => {
     expect(seen).toHaveLength(1);
 
     await service.stop();
-    const after = await fetch(`http://127.0.0.1:${service.health.port}/health/ready`).catch(() => null);
+    const after = await fetch(`http://127.0.0.1:${service.health!.port}/health/ready`).catch(() => null);
     expect(after).toBeNull();
+  });
+});
+
+describe('runService with an HTTP server of its own', () => {
+  it('serves no health port, starts the server last, stops it first and the closers last', async () => {
+    const order: string[] = [];
+    const service = await runService({
+      name: 'test-http',
+      log: quiet,
+      shutdownTimeoutMs: 5_000,
+      exitProcess: false,
+      background: [
+        { name: 'loop', start: () => void order.push('loop start'), stop: () => void order.push('loop stop') },
+      ],
+      http: {
+        name: 'http',
+        start: async () => void order.push('http start'),
+        stop: async () => void order.push('http stop'),
+      },
+      closers: [async () => order.push('closer')],
+    });
+    expect(service.health).toBeUndefined();
+    await service.stop();
+    expect(order).toEqual(['loop start', 'http start', 'http stop', 'loop stop', 'closer']);
+  });
+
+  it('a part that fails to stop still closes the rest, and stop rejects', async () => {
+    const closed: string[] = [];
+    const service = await runService({
+      name: 'test-http',
+      log: quiet,
+      shutdownTimeoutMs: 5_000,
+      exitProcess: false,
+      http: {
+        name: 'http',
+        start: noop,
+        stop: () => Promise.reject(new Error('stuck socket')),
+      },
+      closers: [async () => closed.push('db')],
+    });
+    await expect(service.stop()).rejects.toThrow('stuck socket');
+    expect(closed).toEqual(['db']);
+  });
+});
+
+describe('a service process', () => {
+  /** Runs a service with one background part in a child process, then `then` (JavaScript) once it started. */
+  function runChild(then: string, extra = '') {
+    const script = `Promise.all([import('./src/bootstrap.ts'), import('@oms/logger')]).then(async ([b, l]) => {
+      const log = l.createLogger({ service: 'child', level: 'info' });
+      await b.runService({
+        name: 'child',
+        log,
+        healthPort: 0,
+        shutdownTimeoutMs: 500,
+        background: [{ name: 'part', start: () => {}, stop: () => log.info('part stopped') }],
+        ${extra}
+      });
+      ${then}
+    });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const started = Date.now();
+    return new Promise<{ code: number | null; lines: { msg?: string; err?: { message?: string } }[]; ms: number }>(
+      (resolve) =>
+        child.once('exit', (code) =>
+          resolve({
+            code,
+            ms: Date.now() - started,
+            lines: out
+              .split('\n')
+              .filter((l) => l.startsWith('{'))
+              .map((l) => JSON.parse(l) as { msg?: string }),
+          }),
+        ),
+    );
+  }
+
+  it('an uncaught exception is logged, the parts are stopped, and the process exits 1', async () => {
+    const { code, lines } = await runChild("setTimeout(() => { throw new Error('boom'); }, 10);");
+    expect(code).toBe(1);
+    const fatal = lines.find((l) => l.msg === 'uncaught exception');
+    expect(fatal?.err?.message).toBe('boom');
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['part stopped', 'stopped']));
+  });
+
+  it('an unhandled rejection is logged, the parts are stopped, and the process exits 1', async () => {
+    const { code, lines } = await runChild("void Promise.reject(new Error('lost'));");
+    expect(code).toBe(1);
+    const fatal = lines.find((l) => l.msg === 'unhandled rejection');
+    expect(fatal?.err?.message).toBe('lost');
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['part stopped', 'stopped']));
+  });
+
+  it('SIGTERM stops the parts and exits 0', async () => {
+    const { code, lines } = await runChild("process.kill(process.pid, 'SIGTERM');");
+    expect(code).toBe(0);
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['part stopped', 'stopped']));
+  });
+
+  it('a shutdown that never finishes ends in exit 1 soon after the deadline', async () => {
+    const { code, lines, ms } = await runChild(
+      "process.kill(process.pid, 'SIGTERM');",
+      'closers: [() => new Promise(() => setInterval(() => {}, 1000))],',
+    );
+    expect(code).toBe(1);
+    expect(lines.map((l) => l.msg)).toContain('shutdown did not finish after its deadline: exiting now');
+    expect(ms).toBeLessThan(10_000);
   });
 });

@@ -1,12 +1,14 @@
-// The one way a service starts: it registers a handler per job of each queue it consumes, and this refuses
-// to start when a job has no handler or two. It also owns health, metrics and graceful shutdown.
-import { Worker, UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
+// The one way a service starts and stops. It registers a handler per job of each queue the service consumes and
+// refuses to start when a job has no handler or two; it owns health, metrics and the ordered shutdown
+// (lifecycle.ts ends the process on signals and fatal errors).
+import { Queue, Worker, UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@oms/logger';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { findJob, jobs, jobsForQueue, type JobKey, type JobPayload, type QueueName } from './jobs';
 import { createRedis } from './connection';
 import { startHealthServer, type HealthServer } from './health';
+import { endProcessOnSignalsAndErrors } from './lifecycle';
 
 export interface JobContext<K extends JobKey> {
   job: Job;
@@ -57,18 +59,25 @@ export function checkHandlers(consumers: Pick<Consumer, 'queue' | 'handlers'>[])
   if (problems.length) throw new Error(`refusing to start:\n  ${problems.join('\n  ')}`);
 }
 
-export interface ServiceSpec {
+/** A part of a service that is not a BullMQ worker (a loop, a schedule). */
+export interface BackgroundPart {
+  name: string;
+  start: () => Promise<void> | void;
+  stop: () => Promise<void> | void;
+}
+
+interface BaseSpec {
   name: string;
   log: Logger;
-  redisUrl: string;
-  queuePrefix: string;
-  healthPort: number;
+  /** Needed by consumers only. */
+  redisUrl?: string;
+  queuePrefix?: string;
   shutdownTimeoutMs: number;
   consumers?: Consumer[];
   /** Extra readiness checks (database, upstream); each returns a problem or null. */
   readiness?: (() => Promise<string | null>)[];
-  /** Long-running parts that are not BullMQ workers (loops, HTTP servers). Started after the workers. */
-  background?: { name: string; start: () => Promise<void> | void; stop: () => Promise<void> | void }[];
+  /** Started after the workers, stopped (in reverse order) before them. */
+  background?: BackgroundPart[];
   /** Closed last (database clients, shared Redis connections). */
   closers?: (() => Promise<unknown>)[];
   /** Metrics registry to serve on /metrics; a new one with process metrics when absent. */
@@ -77,9 +86,19 @@ export interface ServiceSpec {
   exitProcess?: boolean;
 }
 
+/**
+ * Either runService serves /health/live, /health/ready and /metrics on healthPort, or the service is an HTTP
+ * server that answers them itself (the api, the sandbox): `http` is then started after everything else and
+ * stopped before anything else, so no request arrives at a half-stopped service.
+ */
+export type ServiceSpec = BaseSpec &
+  ({ healthPort: number; http?: never } | { http: BackgroundPart; healthPort?: never });
+
 export interface RunningService {
   workers: Worker[];
-  health: HealthServer;
+  /** Absent when the service's own HTTP server answers health (spec.http). */
+  health?: HealthServer;
+  /** Rejects, after closing everything, when a part failed to stop. */
   stop: (reason?: string) => Promise<void>;
 }
 
@@ -89,7 +108,8 @@ export async function runService(spec: ServiceSpec): Promise<RunningService> {
   const log = spec.log;
   let stopping = false;
   const registry = spec.registry ?? new Registry();
-  if (!spec.registry) collectDefaultMetrics({ register: registry });
+  // An HTTP service serves its own metrics (pass its registry to get the job metrics there too).
+  if (!spec.registry && !spec.http) collectDefaultMetrics({ register: registry });
   const done = new Counter({
     name: 'oms_jobs_total',
     help: 'Jobs finished, by queue, job and outcome',
@@ -106,9 +126,12 @@ export async function runService(spec: ServiceSpec): Promise<RunningService> {
 
   const connections: Redis[] = [];
   const workers: Worker[] = [];
+  const { redisUrl, queuePrefix } = spec;
+  if (consumers.length && (redisUrl === undefined || queuePrefix === undefined))
+    throw new Error(`${spec.name}: consumers need redisUrl and queuePrefix`);
   for (const c of consumers) {
     const byName = new Map(c.handlers.map((h) => [h.name, h]));
-    const connection = createRedis(spec.redisUrl, 'worker');
+    const connection = createRedis(redisUrl!, 'worker');
     connections.push(connection);
     const worker: Worker = new Worker(
       c.queue,
@@ -137,7 +160,7 @@ export async function runService(spec: ServiceSpec): Promise<RunningService> {
       },
       {
         connection,
-        prefix: spec.queuePrefix,
+        prefix: queuePrefix,
         concurrency: c.concurrency,
         ...(c.limiter ? { limiter: c.limiter } : {}),
         autorun: false,
@@ -151,68 +174,72 @@ export async function runService(spec: ServiceSpec): Promise<RunningService> {
     });
     worker.on('error', (err) => log.error({ queue: c.queue, err }, 'worker error'));
     if (c.globalConcurrency !== undefined) {
-      const { Queue } = await import('bullmq');
-      const q = new Queue(c.queue, { connection, prefix: spec.queuePrefix });
+      const q = new Queue(c.queue, { connection, prefix: queuePrefix });
       await q.setGlobalConcurrency(c.globalConcurrency);
       await q.close();
     }
     workers.push(worker);
   }
 
-  const health = await startHealthServer({
-    port: spec.healthPort,
-    registry,
-    live: () => true,
-    ready: async () => {
-      if (stopping) return ['shutting down'];
-      const problems: string[] = [];
-      for (const conn of connections) if (conn.status !== 'ready') problems.push(`redis ${conn.status}`);
-      for (const w of workers) if (!w.isRunning()) problems.push(`worker ${w.name} not running`);
-      for (const check of spec.readiness ?? []) {
-        const p = await check().catch((e: Error) => e.message);
-        if (p) problems.push(p);
-      }
-      return problems;
-    },
-  });
+  const health = spec.http
+    ? undefined
+    : await startHealthServer({
+        port: spec.healthPort,
+        registry,
+        live: () => true,
+        ready: async () => {
+          if (stopping) return ['shutting down'];
+          const problems: string[] = [];
+          for (const conn of connections) if (conn.status !== 'ready') problems.push(`redis ${conn.status}`);
+          for (const w of workers) if (!w.isRunning()) problems.push(`worker ${w.name} not running`);
+          for (const check of spec.readiness ?? []) {
+            const p = await check().catch((e: Error) => e.message);
+            if (p) problems.push(p);
+          }
+          return problems;
+        },
+      });
 
   for (const w of workers) void w.run().catch((err) => log.error({ err, queue: w.name }, 'worker stopped'));
   for (const b of spec.background ?? []) await b.start();
-  log.info({ service: spec.name, queues: consumers.map((c) => c.queue), healthPort: health.port }, 'started');
+  await spec.http?.start();
+  log.info({ service: spec.name, queues: consumers.map((c) => c.queue), healthPort: health?.port }, 'started');
 
   let stopped: Promise<void> | undefined;
   const stop = (reason = 'stop') => {
     stopped ??= (async () => {
       stopping = true;
       log.info({ reason, deadlineMs: spec.shutdownTimeoutMs }, 'shutting down');
+      let failure: unknown;
       const deadline = new Promise<'late'>((r) => setTimeout(() => r('late'), spec.shutdownTimeoutMs).unref());
       const graceful = (async () => {
+        await spec.http?.stop();
         for (const b of [...(spec.background ?? [])].reverse()) await b.stop();
         await Promise.all(workers.map((w) => w.close()));
         return 'ok' as const;
-      })();
+      })().catch((err: unknown) => {
+        failure = err;
+        return 'failed' as const;
+      });
       const outcome = await Promise.race([graceful, deadline]);
-      if (outcome === 'late') {
-        log.warn(
-          'shutdown deadline passed: closing workers now; their active jobs return to the queue when their locks expire',
-        );
+      if (outcome !== 'ok') {
+        if (outcome === 'late')
+          log.warn(
+            'shutdown deadline passed: closing workers now; their active jobs return to the queue when their locks expire',
+          );
         await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
       }
       for (const close of spec.closers ?? []) await close().catch((err) => log.warn({ err }, 'closing failed'));
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
-      await health.close();
+      await health?.close();
       log.info({ outcome }, 'stopped');
       log.flush?.();
+      if (outcome === 'failed') throw failure;
     })();
     return stopped;
   };
 
-  if (spec.exitProcess !== false) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        void stop(signal).then(() => process.exit(0));
-      });
-    }
-  }
+  if (spec.exitProcess !== false)
+    endProcessOnSignalsAndErrors(stop, { log, shutdownTimeoutMs: spec.shutdownTimeoutMs });
   return { workers, health, stop };
 }

@@ -1,8 +1,8 @@
-// The api service: wiring only. The app itself is buildApp (app.ts).
+// The api service: wiring only. The app itself is buildApp (app.ts); runService starts and stops it.
 import { loadConfig } from '@oms/config';
 import { createDb } from '@oms/db';
 import { createLogger } from '@oms/logger';
-import { createRedis } from '@oms/queue';
+import { createRedis, runService } from '@oms/queue';
 import { buildApp } from './app';
 
 const config = loadConfig();
@@ -12,26 +12,18 @@ const redis = createRedis(config.REDIS_URL, 'producer');
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 
 const built = await buildApp({ config, db, redis, logger });
-await built.app.listen({ port: config.API_PORT, host: config.API_HOST });
-logger.info({ url: config.PUBLIC_URL, port: config.API_PORT }, 'api listening');
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  const deadline = setTimeout(() => {
-    logger.error('shutdown deadline passed, exiting');
-    process.exit(1);
-  }, config.SHUTDOWN_TIMEOUT_MS);
-  deadline.unref();
-  try {
-    await built.close();
-    await db.$disconnect();
-    redis.disconnect();
-  } finally {
-    process.exit(0);
-  }
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+await runService({
+  name: 'api',
+  log: logger,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  // The app answers /health/live, /health/ready and /metrics itself (routes/health.ts).
+  http: {
+    name: 'api',
+    start: async () => {
+      await built.app.listen({ port: config.API_PORT, host: config.API_HOST });
+      logger.info({ url: config.PUBLIC_URL, port: config.API_PORT }, 'api listening');
+    },
+    stop: () => built.close(),
+  },
+  closers: [() => db.$disconnect(), async () => redis.disconnect()],
+});
