@@ -1,6 +1,7 @@
 // docker-compose.yml cannot run here (no Docker engine): parse it and hold it to what `docker compose up` needs.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_HEALTH_PORTS } from '@oms/config';
 import { commandProblem, configKeys, readText, serviceNames } from './helpers';
 import { nodeCommand } from '../../scripts/services.mjs';
 
@@ -83,6 +84,11 @@ describe('docker-compose.yml', () => {
       .filter((s) => s !== 'api' && s !== 'sandbox')
       .map((s) => compose.services[s]!.environment?.HEALTH_PORT);
     expect(new Set(ports).size).toBe(ports.length);
+    // The ports each service takes when HEALTH_PORT is unset (@oms/config), so compose and a bare start agree.
+    const byName = Object.fromEntries(
+      Object.keys(DEFAULT_HEALTH_PORTS).map((s) => [s, Number(resolve(compose.services[s]!.environment?.HEALTH_PORT))]),
+    );
+    expect(byName).toEqual(DEFAULT_HEALTH_PORTS);
   });
 
   it('orders start-up: infrastructure healthy, migrations done, sandbox healthy; no cycles', () => {

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_HEALTH_PORTS } from '@oms/config';
 import { Namespace, ConfigMap, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
@@ -165,6 +166,10 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
             ? (env.get('SANDBOX_PORT')?.value ?? '4010')
             : env.get('HEALTH_PORT')?.value;
       expect(listen, `${svc}: its listening port is not set`).toMatch(/^\d+$/);
+      if (svc in DEFAULT_HEALTH_PORTS)
+        expect(Number(listen), `${svc}: the default health port of @oms/config`).toBe(
+          DEFAULT_HEALTH_PORTS[svc as keyof typeof DEFAULT_HEALTH_PORTS],
+        );
       expect(c.livenessProbe?.httpGet?.path, svc).toBe('/health/live');
       expect(c.readinessProbe?.httpGet?.path, svc).toBe('/health/ready');
       expect(portNumber(c, c.livenessProbe?.httpGet?.port), `${svc} liveness port`).toBe(Number(listen));

@@ -2,6 +2,8 @@
 // at the sandbox, so a fresh machine runs with no .env at all; production must set the secrets.
 import { z } from 'zod';
 
+export { DEFAULT_HEALTH_PORTS } from './ports';
+
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const url = z.string().url();

@@ -1,5 +1,5 @@
 // The erp-writer service: wiring only. The logic is in @oms/idempiere (src/writer/*).
-import { loadConfig } from '@oms/config';
+import { DEFAULT_HEALTH_PORTS, loadConfig } from '@oms/config';
 import { createDb } from '@oms/db';
 import { createLogger } from '@oms/logger';
 import { createErpWriter } from '@oms/idempiere';
@@ -18,7 +18,7 @@ await runService({
   log,
   redisUrl: config.REDIS_URL,
   queuePrefix: config.QUEUE_PREFIX,
-  healthPort: config.HEALTH_PORT ?? 3106,
+  healthPort: config.HEALTH_PORT ?? DEFAULT_HEALTH_PORTS['erp-writer'],
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   consumers: [writer.consumer],
   readiness: [async () => await db.$queryRaw`select 1`.then(() => null).catch((e: Error) => `database: ${e.message}`)],

@@ -1,5 +1,5 @@
 // The scheduler service: wiring only. The logic lives in @oms/scheduling.
-import { loadConfig } from '@oms/config';
+import { DEFAULT_HEALTH_PORTS, loadConfig } from '@oms/config';
 import { createDb } from '@oms/db';
 import { createLogger } from '@oms/logger';
 import { Queues, createRedis, runService } from '@oms/queue';
@@ -17,7 +17,7 @@ await runService({
   log,
   redisUrl: config.REDIS_URL,
   queuePrefix: config.QUEUE_PREFIX,
-  healthPort: config.HEALTH_PORT ?? 3101,
+  healthPort: config.HEALTH_PORT ?? DEFAULT_HEALTH_PORTS.scheduler,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   readiness: [
     async () => (redis.status === 'ready' ? null : `redis ${redis.status}`),

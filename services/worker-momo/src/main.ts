@@ -1,8 +1,8 @@
 // worker-momo: consumes queue platform-momo (get-orders, refresh-token, fetch-order, backfill, push-shipment).
-import { loadConfig } from '@oms/config';
+import { DEFAULT_HEALTH_PORTS, loadConfig } from '@oms/config';
 import { createLogger } from '@oms/logger';
 import { runPlatformWorker } from '@oms/platforms';
 
 const config = loadConfig();
 const log = createLogger({ service: 'worker-momo', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-await runPlatformWorker('momo', config, log, { defaultHealthPort: 3105 });
+await runPlatformWorker('momo', config, log, { defaultHealthPort: DEFAULT_HEALTH_PORTS['worker-momo'] });
