@@ -4,13 +4,13 @@ export * from './client';
 export * from './mapping';
 export {
   createWriterContext,
-  writeOrders,
-  recordCalls,
   type WriterContext,
   type WriterSettings,
   type Outcome,
   type OutcomeState,
-} from './writer/orders';
+} from './writer/types';
+export { writeOrders } from './writer/batch';
+export { recordCalls } from './writer/records';
 export { ProductCache, CustomerCache } from './writer/catalog';
 export { runWriteOrder, OutagePause, RetryLaterError } from './writer/handler';
 export {
@@ -21,5 +21,5 @@ export {
   carrierFor,
   SHIPMENT_CURSOR,
   type PollResult,
-} from './writer/shipments';
+} from './shipments/poll';
 export { createErpWriter, createIdempiereClient, POLL_SHIPMENTS_SCHEDULER, type ErpWriter } from './writer/service';

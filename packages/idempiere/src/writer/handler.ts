@@ -3,17 +3,10 @@
 // keeps the pipe full: while iDempiere works on one batch, the next is read and prepared and the previous one
 // saved. iDempiere's own serialized work, not the queue's round trips, sets the pace; writes never overlap.
 import type { Job, Queue } from '@oms/queue';
-import { Worker } from '@oms/queue';
+import { parseJobId, Worker } from '@oms/queue';
 import { IdempiereError } from '../errors';
-import {
-  abandonBatch,
-  finishBatch,
-  prepareBatch,
-  sendBatch,
-  type Outcome,
-  type PreparedBatch,
-  type WriterContext,
-} from './orders';
+import { abandonBatch, finishBatch, prepareBatch, sendBatch } from './batch';
+import type { Outcome, PreparedBatch, WriterContext } from './types';
 
 export interface WriteOrderRun {
   job: Job;
@@ -48,8 +41,6 @@ export class RetryLaterError extends Error {
   }
 }
 
-const WRITE_ORDER_ID = /^write-order-([0-9a-f-]{36})-/;
-
 interface Unit {
   batch: PreparedBatch;
   /** Sibling jobs whose orders are in this batch. */
@@ -71,11 +62,11 @@ export async function runWriteOrder(ctx: WriterContext & { pause: OutagePause },
     const ids = await queue.getRanges(['wait'], 0, takenJobs.size + room * 2, true);
     const out: Unit['jobs'] = [];
     for (const jobId of ids) {
-      const m = WRITE_ORDER_ID.exec(jobId);
-      if (!m || takenJobs.has(jobId) || takenOrders.has(m[1]!)) continue;
+      const orderId = parseJobId('writeOrder', jobId)?.orderId;
+      if (!orderId || takenJobs.has(jobId) || takenOrders.has(orderId)) continue;
       takenJobs.add(jobId);
-      takenOrders.add(m[1]!);
-      out.push({ jobId, orderId: m[1]! });
+      takenOrders.add(orderId);
+      out.push({ jobId, orderId });
       if (out.length >= room) break;
     }
     return out;
@@ -163,6 +154,7 @@ export async function runWriteOrder(ctx: WriterContext & { pause: OutagePause },
       ctx.log.warn({ pauseMs: ms, err: err.message }, 'iDempiere unavailable: pausing the ERP queue');
       await queue.rateLimit(ms);
       if (mine && mine.state !== 'retry') return mine;
+      // BullMQ's manual rate limit: the job goes back to waiting, its attempts untouched.
       throw Worker.RateLimitError();
     }
     if (mine && mine.state !== 'retry') {

@@ -3,12 +3,12 @@
 import type { Config } from '@oms/config';
 import type { Db } from '@oms/db';
 import type { Logger } from '@oms/logger';
-import { handle, jobs, QUEUE_NAMES, type Consumer, type Queues } from '@oms/queue';
+import { handle, QUEUE_NAMES, type Consumer, type Queues } from '@oms/queue';
 import { IdempiereClient } from '../client';
 import { IdempiereError } from '../errors';
-import { createWriterContext, type WriterContext } from './orders';
+import { pollShipments } from '../shipments/poll';
 import { OutagePause, runWriteOrder } from './handler';
-import { pollShipments } from './shipments';
+import { createWriterContext, type WriterContext } from './types';
 
 export const POLL_SHIPMENTS_SCHEDULER = 'poll-shipments';
 
@@ -98,18 +98,7 @@ export function createErpWriter(opts: {
     ctx,
     consumer,
     async schedule() {
-      await erpQueue.upsertJobScheduler(
-        POLL_SHIPMENTS_SCHEDULER,
-        { every: config.SHIPMENT_POLL_MS },
-        {
-          name: jobs.pollShipments.name,
-          data: {},
-          opts: {
-            removeOnComplete: jobs.pollShipments.options.removeOnComplete,
-            removeOnFail: jobs.pollShipments.options.removeOnFail,
-          },
-        },
-      );
+      await queues.schedule('pollShipments', config.SHIPMENT_POLL_MS, {}, { id: POLL_SHIPMENTS_SCHEDULER });
     },
   };
 }

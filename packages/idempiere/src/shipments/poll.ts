@@ -1,5 +1,5 @@
-// Shipments (issue 7, the iDempiere side): completed M_InOut of C_Orders the OMS wrote become oms_shipment
-// rows, each pushed to its platform by a `push-shipment` job. Incremental by M_InOut.Updated from a cursor in
+// Shipment polling, the iDempiere side of shipments (docs/idempiere.md, Shipments): completed M_InOut of C_Orders
+// the OMS wrote become oms_shipment rows, each pushed to its platform by a `push-shipment` job. Incremental by M_InOut.Updated from a cursor in
 // oms_cursor; never a full scan. Tracking numbers that a platform assigned are written back to the M_InOut.
 import type { Db, Prisma } from '@oms/db';
 import type { Logger } from '@oms/logger';
@@ -9,8 +9,8 @@ import type { IdempiereClient, IdRecord } from '../client';
 import { fkId } from '../client';
 import { IdempiereError } from '../errors';
 import { f } from '../filter';
-import { recordCalls } from './orders';
-import { readShipmentItems } from './shipment-items';
+import { callRecord, recordCalls } from '../writer/records';
+import { readShipmentItems } from './items';
 
 export const SHIPMENT_CURSOR = 'idempiere-shipments';
 
@@ -165,17 +165,13 @@ export async function pollShipments(
         },
       });
       await recordCalls(db, [
-        {
+        callRecord('record-shipment', {
           orderId: order.id,
           shipmentId: created.id,
-          action: 'record-shipment',
-          method: 'GET',
-          path: 'models/M_InOut',
           request: { M_InOut_ID: r.id, TrackingNo: tracking, shipper: shipperName },
-          status: 200,
           durationMs: performance.now() - started,
           documentNo: created.erpDocumentNo,
-        },
+        }),
       ]);
       if (reason) {
         result.blocked++;
@@ -251,32 +247,27 @@ export async function writeTrackingNumber(
   try {
     await ctx.client.update('M_InOut', s.erpInOutId, { TrackingNo: s.trackingNumber });
     await recordCalls(ctx.db, [
-      {
+      callRecord('write-tracking', {
         orderId: s.orderId,
         shipmentId: s.id,
-        action: 'write-tracking',
-        method: 'PUT',
-        path: `models/M_InOut/${s.erpInOutId}`,
+        recordId: s.erpInOutId,
         request: { TrackingNo: s.trackingNumber },
-        status: 200,
         durationMs: performance.now() - started,
         documentNo: s.erpDocumentNo,
-      },
+      }),
     ]);
   } catch (err) {
     const e = err as IdempiereError;
     await recordCalls(ctx.db, [
-      {
+      callRecord('write-tracking', {
         orderId: s.orderId,
         shipmentId: s.id,
-        action: 'write-tracking',
-        method: 'PUT',
-        path: `models/M_InOut/${s.erpInOutId}`,
+        recordId: s.erpInOutId,
         request: { TrackingNo: s.trackingNumber },
         status: e.status ?? null,
         durationMs: performance.now() - started,
         error: e.message,
-      },
+      }),
     ]);
     throw err;
   }

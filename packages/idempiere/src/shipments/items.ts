@@ -1,8 +1,9 @@
-// What an iDempiere shipment (M_InOut) carries, in the platform order's terms (issue 7: split packages and part
-// shipments). The OMS writes one C_Order line per platform line (two when the price needs splitting), both with
-// the product the line's SKU resolved to; so an M_InOutLine is matched back to the platform line through its
-// product: the product's SKU by the channel's matching column (Value, UPC or SKU), or an oms_sku_mapping row
-// that points a platform SKU at it. Lines without a product (charges such as freight) are not goods: skipped.
+// What an iDempiere shipment (M_InOut) carries, in the platform order's terms, so that split packages and part
+// shipments reach the platform as such (docs/idempiere.md, Shipments). The OMS writes one C_Order line per
+// platform line (two when the price needs splitting), both with the product the line's SKU resolved to; so an
+// M_InOutLine is matched back to the platform line through its product: the product's SKU by the channel's
+// matching column (Value, UPC or SKU), or an oms_sku_mapping row that points a platform SKU at it. Lines without
+// a product (charges such as freight) are not goods: skipped.
 import type { Db } from '@oms/db';
 import type { IdempiereClient, IdRecord } from '../client';
 import { fkId } from '../client';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchShipmentItems } from './shipment-items';
+import { matchShipmentItems } from './items';
 
 const skus: Record<number, string[]> = { 1: ['A'], 2: ['B'], 3: ['C', 'C-OLD'], 9: ['Z'] };
 const skusOf = (id: number) => new Set(skus[id] ?? []);
