@@ -17,9 +17,21 @@ const boundaries = [
   // The sandbox stands in for outside systems: it must not share code with the client that talks to it. It starts
   // and stops through @oms/queue's runService like every service.
   { files: ['services/sandbox/**'], banned: ['@oms/core', '@oms/db', '@oms/platforms', '@oms/idempiere'] },
-  // Production code never reaches the test helpers or the stand-ins (their own tests and benchmarks may).
-  { files: ['packages/*/src/**', 'services/*/src/**'], banned: ['@oms/testing', '@oms/sandbox'], tests: false },
 ];
+/** Production code never reaches the test helpers or the stand-ins (their own tests and benchmarks may). */
+const productionBanned = ['@oms/testing', '@oms/sandbox'];
+const notProduction = ['**/*.test.ts', '**/scripts/**'];
+const restrictImports = (banned) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: banned.map((group) => ({
+        group: [group, `${group}/**`],
+        message: 'Crosses a package boundary (docs/ARCHITECTURE.md).',
+      })),
+    },
+  ],
+});
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'packages/db/src/generated/**', 'dist/**', 'coverage/**', '.bench/**'] },
@@ -70,20 +82,16 @@ export default tseslint.config(
     files: ['services/api/public/**/*.js'],
     languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
   },
-  ...boundaries.map(({ files, banned, tests }) => ({
-    files,
-    ...(tests === false ? { ignores: ['**/*.test.ts', '**/scripts/**'] } : {}),
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: banned.map((group) => ({
-            group: [group, `${group}/**`],
-            message: 'Crosses a package boundary (docs/ARCHITECTURE.md).',
-          })),
-        },
-      ],
-    },
-  })),
+  // A later config's no-restricted-imports replaces an earlier one for the same file, so each file gets one
+  // entry with everything it may not import: its floor, plus the production bans outside tests and scripts.
+  {
+    files: ['packages/*/src/**', 'services/*/src/**'],
+    ignores: notProduction,
+    rules: restrictImports(productionBanned),
+  },
+  ...boundaries.flatMap(({ files, banned }) => [
+    { files, rules: restrictImports(banned) },
+    { files, ignores: notProduction, rules: restrictImports([...new Set([...banned, ...productionBanned])]) },
+  ]),
   prettier,
 );
