@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './filter';
+export * from './model';
 export * from './client';
 export * from './mapping';
 export {

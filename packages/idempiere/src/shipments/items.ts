@@ -5,8 +5,9 @@
 // matching column (Value, UPC or SKU), or an oms_sku_mapping row that points a platform SKU at it. Lines without
 // a product (charges such as freight) are not goods: skipped.
 import type { Db } from '@oms/db';
-import type { IdempiereClient, IdRecord } from '../client';
-import { fkId } from '../client';
+import type { IdempiereClient } from '../client';
+import type { IdRecord } from '../model';
+import { fkId } from '../model';
 import { f } from '../filter';
 import { skuColumn } from '../mapping';
 

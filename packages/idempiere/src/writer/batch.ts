@@ -4,7 +4,7 @@
 // `writing` is first looked up by POReference, so a retry never creates a second C_Order (invariant 2 in
 // docs/ARCHITECTURE.md: no order is written twice).
 import { isErpEligible, parseCanonicalOrder, type CanonicalOrder } from '@oms/core';
-import type { IdRecord } from '../client';
+import type { IdRecord } from '../model';
 import { IdempiereError } from '../errors';
 import { f } from '../filter';
 import {

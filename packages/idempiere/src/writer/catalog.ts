@@ -2,7 +2,8 @@
 // costs no lookup request at all.
 import type { Db } from '@oms/db';
 import type { CanonicalOrder } from '@oms/core';
-import type { IdempiereClient, IdRecord } from '../client';
+import type { IdempiereClient } from '../client';
+import type { IdRecord } from '../model';
 import { f } from '../filter';
 import { buyerKey, customerValue, skuColumn, type ChannelMapping, type CustomerRef } from '../mapping';
 

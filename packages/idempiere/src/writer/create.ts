@@ -1,8 +1,9 @@
 // Creating new orders: their products resolved per channel, then ONE batch request per batch with the new
 // products (and their prices) first, new customers next and the orders last; each result judged on its own.
 import type { Channel } from '@oms/db';
-import type { BatchRequest, IdRecord } from '../client';
-import { fkId, listValue } from '../client';
+import type { BatchRequest } from '../client';
+import type { IdRecord } from '../model';
+import { fkId, listValue } from '../model';
 import { IdempiereError } from '../errors';
 import { customerBody } from '../mapping';
 import type { CustomerNeed } from './catalog';

@@ -3,7 +3,8 @@
 import type { CanonicalOrder } from '@oms/core';
 import type { Channel, Db, Order } from '@oms/db';
 import type { Logger } from '@oms/logger';
-import type { IdempiereClient, IdRecord } from '../client';
+import type { IdempiereClient } from '../client';
+import type { IdRecord } from '../model';
 import type { IdempiereError } from '../errors';
 import type { MappedOrder, MappingSettings, NewProductSettings } from '../mapping';
 import { CustomerCache, ProductCache, type CustomerNeed } from './catalog';

@@ -1,8 +1,9 @@
 // Orders already in iDempiere whose platform order changed: cancelled or returned → void (unless shipped:
 // flagged for the operator), content changed before shipment → one transactional update, after it → flagged.
 import type { OrderStatus } from '@oms/core';
-import type { BatchRequest, IdRecord } from '../client';
-import { listValue } from '../client';
+import type { BatchRequest } from '../client';
+import type { IdRecord } from '../model';
+import { listValue } from '../model';
 import type { IdempiereError } from '../errors';
 import { f } from '../filter';
 import { mapOrder } from '../mapping';

@@ -1,0 +1,182 @@
+// The iDempiere session: one login per process (one step when the server takes `parameters`, else two), the
+// bearer token refreshed before it expires with the single-use refresh token (spent before it is sent, never
+// sent twice), a fresh login when the chain is revoked, every waiting caller sharing one refresh or login
+// (docs/idempiere.md, Authentication and tokens).
+import type { Logger } from '@oms/logger';
+import { IdempiereError } from './errors';
+import type { Http, Opened } from './http';
+
+export interface IdempiereLogin {
+  userName: string;
+  password: string;
+  clientId: number;
+  roleId: number;
+  organizationId: number;
+  warehouseId: number;
+  language: string;
+}
+
+/** What the session needs besides the login: the refresh margin and a logger. */
+export interface SessionOptions extends IdempiereLogin {
+  /** Refresh this long before the access token expires (capped at a fifth of its lifetime). */
+  refreshMarginMs?: number;
+  log?: Logger;
+}
+
+interface Session {
+  token: string;
+  /** null once used: a refresh token is single-use and reusing one revokes the whole chain. */
+  refreshToken: string | null;
+  expiresAt: number;
+  lifetimeMs: number;
+  userId: number;
+  clientId: number;
+}
+
+function jwtExpiry(token: string): number | null {
+  const exp = jwtClaim(token, 'exp');
+  return typeof exp === 'number' ? exp * 1000 : null;
+}
+
+function jwtClaim(token: string, name: string): unknown {
+  const part = token.split('.')[1];
+  if (!part) return undefined;
+  try {
+    return (JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>)[name];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The login, the current token and its renewal; `open` sends an authenticated request. */
+export class TokenSession {
+  private session: Session | null = null;
+  private authFlight: Promise<Session> | null = null;
+  private readonly marginMs: number;
+
+  constructor(
+    private readonly transport: Http,
+    private readonly opts: SessionOptions,
+    private readonly stats: { logins: number; refreshes: number },
+  ) {
+    this.marginMs = opts.refreshMarginMs ?? 60_000;
+  }
+
+  /** Logs in (one step when the server accepts `parameters`, else two steps). */
+  private async login(): Promise<Session> {
+    const o = this.opts;
+    const params = {
+      clientId: o.clientId,
+      roleId: o.roleId,
+      organizationId: o.organizationId,
+      warehouseId: o.warehouseId,
+      language: o.language,
+    };
+    this.stats.logins++;
+    const first = (
+      await this.transport.send('POST', 'auth/tokens', {
+        userName: o.userName,
+        password: o.password,
+        parameters: params,
+      })
+    ).data as Record<string, unknown>;
+    let reply = first;
+    if (typeof first?.refresh_token !== 'string') {
+      // Step 2: the step-1 token only selects the role; it cannot read models.
+      if (typeof first?.token !== 'string')
+        throw new IdempiereError('auth', 'iDempiere login: no token in the reply of POST auth/tokens');
+      reply = (await this.transport.send('PUT', 'auth/tokens', params, first.token)).data as Record<string, unknown>;
+    }
+    const session = this.toSession(reply, 'login');
+    this.opts.log?.info(
+      { userId: session.userId, clientId: session.clientId, expiresAt: new Date(session.expiresAt).toISOString() },
+      'logged in to iDempiere',
+    );
+    return session;
+  }
+
+  private toSession(reply: Record<string, unknown>, what: string): Session {
+    const token = reply?.token;
+    const refreshToken = reply?.refresh_token;
+    if (typeof token !== 'string' || typeof refreshToken !== 'string') {
+      throw new IdempiereError('auth', `iDempiere ${what}: the reply has no token or refresh_token`);
+    }
+    const now = Date.now();
+    const expiresAt = jwtExpiry(token) ?? now + 60 * 60_000;
+    const userId = Number(reply.userId ?? jwtClaim(token, 'AD_User_ID') ?? this.session?.userId);
+    const clientId = Number(reply.clientId ?? jwtClaim(token, 'AD_Client_ID') ?? this.opts.clientId);
+    return { token, refreshToken, expiresAt, lifetimeMs: Math.max(1_000, expiresAt - now), userId, clientId };
+  }
+
+  private async refresh(refreshToken: string, old: Session): Promise<Session> {
+    this.stats.refreshes++;
+    const reply = (
+      await this.transport.send('POST', 'auth/refresh', {
+        refresh_token: refreshToken,
+        clientId: old.clientId,
+        userId: old.userId,
+      })
+    ).data as Record<string, unknown>;
+    const s = this.toSession({ userId: old.userId, clientId: old.clientId, ...reply }, 'refresh');
+    this.opts.log?.debug({ expiresAt: new Date(s.expiresAt).toISOString() }, 'refreshed the iDempiere token');
+    return s;
+  }
+
+  /** Single flight: every caller waiting for a token shares one refresh (or login). */
+  private renew(): Promise<Session> {
+    this.authFlight ??= (async () => {
+      try {
+        const old = this.session;
+        if (old?.refreshToken) {
+          const rt = old.refreshToken;
+          old.refreshToken = null; // spent from now on, whatever happens
+          try {
+            this.session = await this.refresh(rt, old);
+            return this.session;
+          } catch (err) {
+            // Revoked or expired chain: log in again. Other failures (iDempiere down) surface as they are.
+            if (!(err instanceof IdempiereError) || err.kind !== 'auth') throw err;
+            this.opts.log?.warn({ err: err.message }, 'iDempiere refresh refused; logging in again');
+          }
+        }
+        this.session = null;
+        this.session = await this.login();
+        return this.session;
+      } finally {
+        this.authFlight = null;
+      }
+    })();
+    return this.authFlight;
+  }
+
+  /** The current access token, renewed first when it is about to expire. */
+  async token(): Promise<string> {
+    const s = this.session;
+    if (s && !this.authFlight) {
+      const margin = Math.min(this.marginMs, s.lifetimeMs / 5);
+      if (Date.now() < s.expiresAt - margin) return s.token;
+    }
+    return (await this.renew()).token;
+  }
+
+  /** Authenticated request, resolved at the status line; a 401 with the current token renews it once and repeats. */
+  async open(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Opened> {
+    const token = await this.token();
+    const first = await this.transport.open(method, path, body, token, timeoutMs);
+    if (first.status !== 401) return first;
+    // 401 means the request was not executed, so repeating it is safe.
+    await first.body().catch(() => undefined);
+    if (this.session?.token === token) {
+      this.session.expiresAt = 0;
+      await this.renew();
+    }
+    return this.transport.open(method, path, body, await this.token(), timeoutMs);
+  }
+
+  /** Ends the session on the server (best effort); the next request logs in again. */
+  async logout(): Promise<void> {
+    const s = this.session;
+    this.session = null;
+    if (s) await this.transport.send('POST', 'auth/logout', { token: s.token }).catch(() => undefined);
+  }
+}
