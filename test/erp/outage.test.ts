@@ -13,7 +13,8 @@ import {
   type InProcessWriter,
 } from './fixtures';
 
-// The 30 s; ERP_OUTAGE_TEST_MS shortens it when iterating on the writer locally.
+// iDempiere down for 30 s, then back: nothing is lost or doubled. ERP_OUTAGE_TEST_MS shortens it when iterating
+// on the writer locally.
 const DOWN_MS = Number(process.env.ERP_OUTAGE_TEST_MS ?? 30_000);
 
 let env: ErpEnv;
