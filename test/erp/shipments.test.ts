@@ -1,6 +1,7 @@
-// Issue 7, iDempiere side: completed M_InOut of OMS orders become oms_shipment rows with the platform's carrier
-// and a push-shipment job on the platform queue; no carrier mapping blocks with the shipper named and goes out
-// once mapped; tracking numbers assigned by the platform are written back to the M_InOut.
+// Shipments, the iDempiere side (docs/idempiere.md, Shipments): completed M_InOut of OMS orders become
+// oms_shipment rows with the platform's carrier and a push-shipment job on the platform queue; no carrier mapping
+// blocks with the shipper named and goes out once mapped; tracking numbers assigned by the platform are written
+// back to the M_InOut.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@oms/testing';
 import { POLL_SHIPMENTS_SCHEDULER, SHIPMENT_CURSOR, pollShipments } from '@oms/idempiere';

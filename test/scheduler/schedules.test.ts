@@ -64,7 +64,7 @@ describe('schedules through the sweep', () => {
         data: { channelId: m.id },
       },
     ]);
-    // A new scheduler's first job is queued at once: the store is fetched right after it is added.
+    // A new scheduler's first job is queued at once: the channel is fetched right after it is added.
     expect(
       (await pendingJobs(a.queues, 'platform-shopee'))
         .filter((j) => j.data.channelId === c.id)
@@ -78,7 +78,7 @@ describe('schedules through the sweep', () => {
       `refresh-token-${c.id}`,
     ]);
     expect(await byId(a, c.id)).toEqual([]);
-    // Removing a scheduler also removes its next job, delayed or already due: a paused store is not fetched again.
+    // Removing a scheduler also removes its next job, delayed or already due: a paused channel is not fetched again.
     expect((await pendingJobs(a.queues, 'platform-shopee')).filter((j) => j.data.channelId === c.id)).toEqual([]);
 
     await database.db.channel.update({ where: { id: c.id }, data: { state: 'active', syncIntervalSeconds: 120 } });

@@ -6,7 +6,7 @@
 // expires within the margin (`refreshDue()` states that rule). So a token is refreshed between
 // `margin` and `margin - every` before it expires: at least two runs fall inside the margin, and one lost
 // run (a worker restart, a Redis outage) still leaves time. The refresh token is checked the same way,
-// so a store whose access token lives long is refreshed before its refresh token dies.
+// so a channel whose access token lives long is refreshed before its refresh token dies.
 // The schedule itself never depends on expiry times, so a refresh never has to re-upsert it.
 import { getAdapter, type ChannelAccess } from '@oms/platforms';
 import { type PlatformKind } from '@oms/core';
@@ -21,8 +21,8 @@ export interface TokenFacts {
 }
 
 /**
- * Whether the store's tokens expire, as its platform adapter says. The scheduler never decrypts secrets: the
- * adapter gets a store that only tells whether each token is there (a placeholder, not the token) and when it
+ * Whether the channel's tokens expire, as its platform adapter says. The scheduler never decrypts secrets: the
+ * adapter gets a ChannelAccess that only tells whether each token is there (a placeholder, not the token) and when it
  * expires, which is all `tokensExpire` looks at.
  */
 export function tokensExpire(t: TokenFacts): boolean {

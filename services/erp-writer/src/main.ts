@@ -1,4 +1,4 @@
-// The erp-writer service: wiring only. The logic is in @oms/idempiere (src/writer/*).
+// The erp-writer service: wiring only. The logic is in @oms/idempiere (src/writer/, src/shipments/).
 import { DEFAULT_HEALTH_PORTS, loadConfig } from '@oms/config';
 import { createDb } from '@oms/db';
 import { createLogger } from '@oms/logger';
