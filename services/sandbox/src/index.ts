@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@oms/logger';
-import { registerControl } from './control.ts';
+import { registerControl } from './control/index.ts';
 import { FaultState, RateLimiter } from './http/faults.ts';
 import { createIdempiereSandbox, type IdempiereSandbox } from './idempiere/index.ts';
 import type { SandboxContext } from './platforms/common.ts';

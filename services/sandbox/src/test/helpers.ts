@@ -1,6 +1,6 @@
 // Shared by the conformance tests: a sandbox per file and plain-HTTP helpers (no OMS adapters).
 import { startSandbox, type Sandbox, type ScenarioInput } from '../index.ts';
-import type { truth } from '../control.ts';
+import type { truth } from '../control/index.ts';
 
 export async function sandbox(scenario: ScenarioInput = {}, opts: { rateLimits?: boolean } = {}): Promise<Sandbox> {
   return startSandbox({ basePort: 0, scenario, ...opts });

@@ -2,9 +2,10 @@
 // in its own shape (see ../platforms); control routes read and move it.
 import type { Address, Person } from './random.ts';
 
-export const PLATFORMS = ['shopee', 'cyberbiz', 'shopline', 'momo'] as const;
-export type PlatformName = (typeof PLATFORMS)[number];
-export const SYSTEMS = [...PLATFORMS, 'idempiere'] as const;
+export const PLATFORM_KINDS = ['shopee', 'cyberbiz', 'shopline', 'momo'] as const;
+/** The platform kinds, as @oms/core names them (the sandbox keeps its own copy: it shares no code with the OMS). */
+export type PlatformKind = (typeof PLATFORM_KINDS)[number];
+export const SYSTEMS = [...PLATFORM_KINDS, 'idempiere'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 /**
@@ -41,7 +42,7 @@ export interface OrderLine {
 export type CorruptKind = 'missing_items' | 'bad_price';
 
 export interface Shipment {
-  platform: PlatformName;
+  platform: PlatformKind;
   store: string;
   orderExternalId: string;
   /** Shopee: the package of a split order this shipment is for. */
@@ -63,7 +64,7 @@ export interface Shipment {
 export interface Order {
   /** Unique across the world; ties in the time indexes break on it. */
   uid: number;
-  platform: PlatformName;
+  platform: PlatformKind;
   store: Store;
   externalId: string;
   number: string;
@@ -153,7 +154,7 @@ export interface Grant {
 }
 
 export interface Store {
-  platform: PlatformName;
+  platform: PlatformKind;
   /** shop_id / shop domain / merchant id / entpCode. */
   key: string;
   index: number;
@@ -174,7 +175,7 @@ export interface Store {
 }
 
 export interface PlatformState {
-  name: PlatformName;
+  name: PlatformKind;
   appId: string;
   appSecret: string;
   stores: Store[];
@@ -231,7 +232,7 @@ export class SortedIndex {
   }
 }
 
-export function newStore(platform: PlatformName, index: number, key: string, numericId: number, name: string): Store {
+export function newStore(platform: PlatformKind, index: number, key: string, numericId: number, name: string): Store {
   return {
     platform,
     key,

@@ -1,7 +1,7 @@
 // Token issuing and checking, the same mechanics for every platform: opaque or JWT access tokens with an
 // expiry, single-use rotating refresh tokens, single-use 10-minute authorization codes.
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Grant, PlatformName, PlatformState, Store } from './model.ts';
+import type { Grant, PlatformKind, PlatformState, Store } from './model.ts';
 
 /** Signs the sandbox's JWTs (Cyberbiz, Shopline); the sandbox checks tokens against its grant table. */
 const JWT_SECRET = 'oms-sandbox-jwt';
@@ -28,7 +28,7 @@ export function signJwt(claims: Record<string, unknown>): string {
   return `${head}.${body}.${sig}`;
 }
 
-export const TOKEN_RULES: Record<PlatformName, TokenRule | null> = {
+export const TOKEN_RULES: Record<PlatformKind, TokenRule | null> = {
   // Shopee: access_token 4 h, refresh_token 30 days, single use.
   shopee: {
     accessTtlMs: 4 * 3600_000,

@@ -10,12 +10,12 @@ import {
   lineTotal,
   newStore,
   ORDER_STATUSES,
-  PLATFORMS,
+  PLATFORM_KINDS,
   splitPackages,
   type Order,
   type OrderLine,
   type OrderStatus,
-  type PlatformName,
+  type PlatformKind,
   type PlatformState,
   type Store,
 } from './model.ts';
@@ -82,7 +82,7 @@ const SHOPEE_DELIVERY = [
 ] as const;
 
 export class World {
-  platforms!: Record<PlatformName, PlatformState>;
+  platforms!: Record<PlatformKind, PlatformState>;
   scenario!: Scenario;
   private uid = 0;
   /** Global sequences (Cyberbiz ids, momo order numbers), continued by orders created later. */
@@ -109,8 +109,8 @@ export class World {
     const to = s.to ? Date.parse(s.to) : now;
     const from = s.from ? Date.parse(s.from) : to - 30 * 86400_000;
     // Platform states keep their identity across resets: the platform apps hold on to them.
-    this.platforms ??= {} as Record<PlatformName, PlatformState>;
-    for (const name of PLATFORMS) {
+    this.platforms ??= {} as Record<PlatformKind, PlatformState>;
+    for (const name of PLATFORM_KINDS) {
       const p: PlatformState = Object.assign(this.platforms[name] ?? ({} as PlatformState), {
         name,
         appId: name === 'shopee' ? String(rng.int(1_000_000, 2_999_999)) : rng.hex(24),
@@ -403,14 +403,14 @@ export class World {
     return o;
   }
 
-  platform(name: PlatformName): PlatformState {
+  platform(name: PlatformKind): PlatformState {
     return this.platforms[name];
   }
 
   hex: HexSource = cryptoHex;
 }
 
-function paymentMethod(platform: PlatformName, cod: boolean, rng: Rng): string {
+function paymentMethod(platform: PlatformKind, cod: boolean, rng: Rng): string {
   switch (platform) {
     case 'shopee':
       return cod ? 'Cash on Delivery' : rng.pick(['Credit Card', 'ShopeePay', 'Bank Transfer']);
