@@ -53,7 +53,10 @@ export interface SweepChanges {
   ordersReenqueued: string[];
   shipmentsReenqueued: string[];
   channelsReleased: ReleasedChannel[];
-  /** The ERP queue's global concurrency was gone (Redis lost its data) and was set back to 1 (invariant 3 in docs/ARCHITECTURE.md). */
+  /**
+   * The ERP queue's global concurrency was gone (Redis lost its data) and was set back to 1 (invariant 3 in
+   * docs/ARCHITECTURE.md: writes into iDempiere are serialized).
+   */
   erpConcurrencyRestored: boolean;
 }
 
@@ -66,7 +69,10 @@ export interface SchedulerOptions {
   useLock?: boolean;
 }
 
-/** The concurrency of erp-orders across all erp-writer replicas: writes into iDempiere are serialized (invariant 3 in docs/ARCHITECTURE.md). */
+/**
+ * The concurrency of erp-orders across all erp-writer replicas: writes into iDempiere are serialized (invariant 3
+ * in docs/ARCHITECTURE.md).
+ */
 const ERP_GLOBAL_CONCURRENCY = 1;
 const SAMPLE = 20;
 

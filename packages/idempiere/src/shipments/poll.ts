@@ -1,6 +1,7 @@
 // Shipment polling, the iDempiere side of shipments (docs/idempiere.md, Shipments): completed M_InOut of C_Orders
-// the OMS wrote become oms_shipment rows, each pushed to its platform by a `push-shipment` job. Incremental by M_InOut.Updated from a cursor in
-// oms_cursor; never a full scan. Tracking numbers that a platform assigned are written back to the M_InOut.
+// the OMS wrote become oms_shipment rows, each pushed to its platform by a `push-shipment` job. Incremental by
+// M_InOut.Updated from a cursor in oms_cursor; never a full scan. Tracking numbers that a platform assigned are
+// written back to the M_InOut.
 import type { Db, Prisma } from '@oms/db';
 import type { Logger } from '@oms/logger';
 import type { Queues } from '@oms/queue';
