@@ -78,9 +78,9 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    // The browser console is plain script for the browser, not part of the TypeScript project.
+    // The browser console is plain ES modules for the browser, not part of the TypeScript project.
     files: ['services/api/public/**/*.js'],
-    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'module' },
   },
   // A later config's no-restricted-imports replaces an earlier one for the same file, so each file gets one
   // entry with everything it may not import: its floor, plus the production bans outside tests and scripts.

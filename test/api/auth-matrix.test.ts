@@ -36,8 +36,13 @@ describe('route table', () => {
       [
         'DELETE /session',
         'GET /',
+        'GET /console/api.js',
         'GET /console/app.js',
+        'GET /console/channels.js',
+        'GET /console/i18n.js',
+        'GET /console/orders.js',
         'GET /console/style.css',
+        'GET /console/ui.js',
         'GET /health/live',
         'GET /health/ready',
         'GET /metrics',

@@ -68,6 +68,11 @@ describe('health, metrics, docs, console', () => {
     for (const [route, type] of [
       ['/', 'text/html'],
       ['/console/app.js', 'javascript'],
+      ['/console/api.js', 'javascript'],
+      ['/console/channels.js', 'javascript'],
+      ['/console/i18n.js', 'javascript'],
+      ['/console/orders.js', 'javascript'],
+      ['/console/ui.js', 'javascript'],
       ['/console/style.css', 'text/css'],
     ] as const) {
       const r = await api('GET', route, route, undefined, {});
