@@ -1,5 +1,5 @@
-// Issue 7 on Cyberbiz: custom_shipping fulfillments with the tracking company code from the carrier mapping.
-import { logisticsSuite } from './harness';
+// Cyberbiz: custom_shipping fulfillments with the tracking company code from the carrier mapping.
+import { logisticsSuite } from './suite';
 
 logisticsSuite('cyberbiz', {
   shippable: (o) => o.status === 'paid' || o.status === 'ready_to_ship',

@@ -1,4 +1,4 @@
-// Issue 7, part shipments: the warehouse ships part of an order now (one M_InOut) and the rest later (another
+// Part shipments: the warehouse ships part of an order now (one M_InOut) and the rest later (another
 // M_InOut of the same C_Order). Platforms that take several shipments per order get one push per shipment for
 // the lines it carries (Cyberbiz fulfillments with line_item_ids, momo rows with their own slipNo); SHOPLINE
 // holds one tracking number per order: the first shipment is pushed, the later one is recorded as not_pushed
@@ -19,7 +19,7 @@ import {
   truth,
   type Logistics,
   type TruthOrder,
-} from './harness';
+} from './fixture';
 
 interface Case {
   kind: PlatformKind;

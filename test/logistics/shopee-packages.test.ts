@@ -1,4 +1,4 @@
-// Issue 7 on Shopee, split packages: an order the seller split into packages is shipped in iDempiere as one
+// Shopee, split packages: an order the seller split into packages is shipped in iDempiere as one
 // M_InOut per package; each M_InOut is matched to its package by the products it carries and pushed with the
 // package's package_number, so every package ends arranged on Shopee once, with its own tracking number.
 import type { ChildProcess } from 'node:child_process';
@@ -20,7 +20,7 @@ import {
   truth,
   type Logistics,
   type TruthOrder,
-} from './harness';
+} from './fixture';
 
 describe('shopee: split packages and part shipments', () => {
   let l: Logistics;

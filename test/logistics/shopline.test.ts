@@ -1,7 +1,7 @@
-// Issue 7 on SHOPLINE: custom delivery takes the warehouse's tracking number (PATCH, then the delivery status);
+// SHOPLINE: custom delivery takes the warehouse's tracking number (PATCH, then the delivery status);
 // integrated delivery (7-11 and the like) is booked with execute_shipment, SHOPLINE assigns the number and its
 // carrier, and the number is read back and written into iDempiere.
-import { logisticsSuite } from './harness';
+import { logisticsSuite } from './suite';
 
 logisticsSuite('shopline', {
   shippable: (o) =>
