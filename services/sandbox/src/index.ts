@@ -8,14 +8,14 @@ import { createIdempiereSandbox, type IdempiereSandbox } from './idempiere/index
 import type { SandboxContext } from './platforms/common.ts';
 import { registerCyberbiz } from './platforms/cyberbiz.ts';
 import { registerMomo } from './platforms/momo.ts';
-import { registerShopee } from './platforms/shopee.ts';
+import { registerShopee } from './platforms/shopee/index.ts';
 import { registerShopline } from './platforms/shopline.ts';
 import { SYSTEMS, type SystemName } from './world/model.ts';
 import { World, type ScenarioInput } from './world/world.ts';
 
 export { World, scenarioSchema, type ScenarioInput } from './world/world.ts';
 export { CATALOG, productByValue, type CatalogProduct } from './world/catalog.ts';
-export { shopeeSign } from './platforms/shopee.ts';
+export { shopeeSign } from './platforms/shopee/index.ts';
 export { cyberbizHmac } from './platforms/cyberbiz.ts';
 export { momoDecrypt, momoEncrypt } from './platforms/momo.ts';
 export type { IdempiereSandbox } from './idempiere/index.ts';

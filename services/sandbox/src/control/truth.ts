@@ -2,7 +2,7 @@
 // platform would show for it.
 import { cyberbizStatuses } from '../platforms/cyberbiz.ts';
 import { sendingRemark } from '../platforms/momo.ts';
-import { SHOPEE_STATUS } from '../platforms/shopee.ts';
+import { SHOPEE_STATUS } from '../platforms/shopee/index.ts';
 import { shoplineStatus } from '../platforms/shopline.ts';
 import { lineTotal, type Order } from '../world/model.ts';
 
