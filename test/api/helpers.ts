@@ -5,8 +5,7 @@ import { SecretBox, type Db } from '@oms/db';
 import { createRedis, Queues } from '@oms/queue';
 import { createTestDatabase, createTestRedisPrefix } from '@oms/testing';
 import type { Redis } from 'ioredis';
-import { buildApp, type AppDeps, type BuiltApp } from '../../services/api/src/app.ts';
-import { createApiKey } from '../../services/api/src/auth.ts';
+import { buildApp, createApiKey, type AppDeps, type BuiltApp } from '@oms/api';
 
 export interface Harness {
   built: BuiltApp;

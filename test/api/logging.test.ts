@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { createLogger } from '@oms/logger';
-import { hashKey } from '../../services/api/src/auth.ts';
+import { hashKey } from '@oms/api';
 import { seed, startApi, SECRETS, type Harness, type Seed } from './helpers';
 
 const lines: string[] = [];

@@ -3,8 +3,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@oms/testing';
-import { startSandbox, type Sandbox } from '../../services/sandbox/src/index.ts';
-import { signState } from '../../services/api/src/state.ts';
+import { startSandbox, type Sandbox } from '@oms/sandbox';
+import { signState } from '@oms/api';
 import { startApi, type Harness } from './helpers';
 
 let h: Harness;

@@ -10,8 +10,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { freePort, waitFor } from '@oms/testing';
 import { createLogger } from '@oms/logger';
 import type { RunningService } from '@oms/queue';
-import { startSandbox, type Sandbox } from '../../services/sandbox/src/index.ts';
-import { runPlatformWorker } from '../../packages/platforms/src/index.ts';
+import { startSandbox, type Sandbox } from '@oms/sandbox';
+import { runPlatformWorker } from '@oms/platforms';
 import { startApi, type Harness } from '../api/helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
