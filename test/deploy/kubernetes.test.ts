@@ -140,7 +140,7 @@ describe.each(renders)('kubernetes $name', ({ name, objects }) => {
       expect(oldSpace > 0 && semiSpace > 0, `${d.metadata.name}: heap flags`).toBe(true);
       const limit = mebibytes(c.resources!.limits!.memory!);
       const request = mebibytes(c.resources!.requests!.memory!);
-      // Issue #9: every service under 250 MB; its container is held to 256 MiB.
+      // The memory budget: every service under 250 MB resident, its container held to 256 MiB (deploy/README.md).
       expect(limit, `${d.metadata.name} memory limit`).toBeLessThanOrEqual(256);
       // The heap at its cap (old space, two semi-spaces and as much again for code and large objects) plus what
       // lives outside the V8 heap under load (node itself ~45 MiB, malloc ~20 MiB, buffers): V8 must hit its own

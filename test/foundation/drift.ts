@@ -1,4 +1,4 @@
-// Drift without introspection (../shared/notes/prisma-offline.md): apply the committed migrations to one fresh
+// Drift without introspection (docs/prisma-offline.md): apply the committed migrations to one fresh
 // database, the SQL of (empty -> schema) to another, and compare what PostgreSQL says both contain.
 import pg from 'pg';
 import { applyMigrations, diffSchemas } from '@oms/db';
