@@ -1,4 +1,5 @@
-import { importSuite, shipmentSuite } from './suite';
+import { importSuite } from './import-suite';
+import { shipmentSuite } from './shipment-suite';
 
 importSuite('cyberbiz', { tokens: true });
 shipmentSuite('cyberbiz', {

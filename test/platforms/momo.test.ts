@@ -1,4 +1,5 @@
-import { importSuite, shipmentSuite } from './suite';
+import { importSuite } from './import-suite';
+import { shipmentSuite } from './shipment-suite';
 
 // 70 days: more than one two-month query window.
 importSuite('momo', { tokens: false, days: 70 });
