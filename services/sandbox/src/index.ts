@@ -6,7 +6,7 @@ import { registerControl } from './control/index.ts';
 import { FaultState, RateLimiter } from './http/faults.ts';
 import { createIdempiereSandbox, type IdempiereSandbox } from './idempiere/index.ts';
 import type { SandboxContext } from './platforms/common.ts';
-import { registerCyberbiz } from './platforms/cyberbiz.ts';
+import { registerCyberbiz } from './platforms/cyberbiz/index.ts';
 import { registerMomo } from './platforms/momo.ts';
 import { registerShopee } from './platforms/shopee/index.ts';
 import { registerShopline } from './platforms/shopline.ts';
@@ -16,7 +16,7 @@ import { World, type ScenarioInput } from './world/world.ts';
 export { World, scenarioSchema, type ScenarioInput } from './world/world.ts';
 export { CATALOG, productByValue, type CatalogProduct } from './world/catalog.ts';
 export { shopeeSign } from './platforms/shopee/index.ts';
-export { cyberbizHmac } from './platforms/cyberbiz.ts';
+export { cyberbizHmac } from './platforms/cyberbiz/index.ts';
 export { momoDecrypt, momoEncrypt } from './platforms/momo.ts';
 export type { IdempiereSandbox } from './idempiere/index.ts';
 

@@ -1,6 +1,6 @@
 // The truth about an order, as GET /_sandbox/orders shows it: what the world holds, with the status each
 // platform would show for it.
-import { cyberbizStatuses } from '../platforms/cyberbiz.ts';
+import { cyberbizStatuses } from '../platforms/cyberbiz/index.ts';
 import { sendingRemark } from '../platforms/momo.ts';
 import { SHOPEE_STATUS } from '../platforms/shopee/index.ts';
 import { shoplineStatus } from '../platforms/shopline.ts';

@@ -2,8 +2,8 @@
 // bare-array pages with X-* headers, Taipei local times, 5 req/s, fulfillments, v1 HMAC.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../index.ts';
-import { control, json, sandbox, truthOrders } from '../test/helpers.ts';
+import type { Sandbox } from '../../index.ts';
+import { control, json, sandbox, truthOrders } from '../../test/helpers.ts';
 
 let s: Sandbox;
 let app: { client_id: string; client_secret: string };
