@@ -2,7 +2,7 @@
 // workers and the ERP writer, against a database and a Redis prefix of its own. Used by `pnpm demo`,
 // `pnpm bench` and `pnpm test:faults`.
 import { Redis } from 'ioredis';
-import { parseConfig } from '@oms/config';
+import { DEFAULT_HEALTH_PORTS, parseConfig } from '@oms/config';
 import { applyMigrations, createDb, dropDatabase, ensureDatabase, SecretBox, type Db } from '@oms/db';
 import { buildAll } from '../../scripts/build.mjs';
 import { sampleMemory, serviceProcess, waitUntil, type ServiceProcess } from './processes';
@@ -17,14 +17,7 @@ export const APP_SERVICES = [
   'worker-momo',
   'erp-writer',
 ] as const;
-const HEALTH_PORTS: Record<string, number> = {
-  scheduler: 3101,
-  'worker-shopee': 3102,
-  'worker-cyberbiz': 3103,
-  'worker-shopline': 3104,
-  'worker-momo': 3105,
-  'erp-writer': 3106,
-};
+const HEALTH_PORTS: Record<string, number> = DEFAULT_HEALTH_PORTS;
 
 export interface StackOptions {
   /** Database of its own; dropped and made anew at start. */

@@ -9,16 +9,14 @@ import { expect } from 'vitest';
 import { parseConfig } from '@oms/config';
 import { QUEUE_NAMES, runService, type Job } from '@oms/queue';
 import { type PlatformKind } from '@oms/core';
-import { startSandbox, type Sandbox } from '@oms/sandbox';
-import type { Shipment as SandboxShipment } from '../../services/sandbox/src/world/model.ts';
+import { startSandbox, type Sandbox, type Shipment as SandboxShipment } from '@oms/sandbox';
 import { reconcileShipments } from '@oms/scheduling';
 import { REDIS_URL, serviceEnv, waitFor } from '@oms/testing';
-import { buildApp, type BuiltApp } from '../../services/api/src/app.ts';
-import { createApiKey } from '../../services/api/src/auth.ts';
+import { buildApp, createApiKey, type BuiltApp } from '@oms/api';
 import { CARRIERS, ERP_MAPPING } from '../e2e/world';
 import { startWriter, type ErpEnv, type IdempiereControl, type InProcessWriter } from '../erp/fixtures';
 import { control, createHarness, DAY, silent, sorted, type Harness, type Truth } from '../platforms/harness';
-import { platformConsumer } from '../../packages/platforms/src/index.ts';
+import { platformConsumer } from '@oms/platforms';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

@@ -7,12 +7,7 @@ import { createRedis, platformQueue, Queues, runService, type Job, type Queue, t
 import { type PlatformKind } from '@oms/core';
 import { startSandbox, type Sandbox } from '@oms/sandbox';
 import { createTestDatabase, createTestRedisPrefix, waitFor, type TestDatabase } from '@oms/testing';
-import {
-  DEFAULT_JOB_SETTINGS,
-  getAdapter,
-  platformConsumer,
-  type PlatformJobContext,
-} from '../../packages/platforms/src/index.ts';
+import { DEFAULT_JOB_SETTINGS, getAdapter, platformConsumer, type PlatformJobContext } from '@oms/platforms';
 
 export const DAY = 86_400_000;
 export const box = new SecretBox(parseConfig({}).ENCRYPTION_KEYS);

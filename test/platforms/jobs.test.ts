@@ -1,7 +1,7 @@
 // The handlers beyond get-orders, on Shopee: concurrent refreshes, backfill of a stored window, webhook fetches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { box, control, createHarness, DAY, sorted, type Harness } from './harness';
-import { refreshChannelToken } from '../../packages/platforms/src/index.ts';
+import { refreshChannelToken } from '@oms/platforms';
 
 describe('platform jobs (shopee sandbox)', () => {
   let h: Harness;

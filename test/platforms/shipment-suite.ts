@@ -6,7 +6,7 @@ import type { PlatformKind } from '@oms/core';
 import { waitFor } from '@oms/testing';
 import { box, control, createHarness, sorted, type Harness, type Truth } from './harness';
 import { importAll } from './import-suite';
-import { loadChannelAccess } from '../../packages/platforms/src/index.ts';
+import { loadChannelAccess } from '@oms/platforms';
 
 export interface ShipmentCase {
   /** Orders the platform will take a shipment for. */

@@ -9,7 +9,7 @@ import type { SandboxContext } from './platforms/common.ts';
 import { registerCyberbiz } from './platforms/cyberbiz/index.ts';
 import { registerMomo } from './platforms/momo.ts';
 import { registerShopee } from './platforms/shopee/index.ts';
-import { registerShopline } from './platforms/shopline.ts';
+import { registerShopline } from './platforms/shopline/index.ts';
 import { SYSTEMS, type SystemName } from './world/model.ts';
 import { World, type ScenarioInput } from './world/world.ts';
 
@@ -19,6 +19,7 @@ export { shopeeSign } from './platforms/shopee/index.ts';
 export { cyberbizHmac } from './platforms/cyberbiz/index.ts';
 export { momoDecrypt, momoEncrypt } from './platforms/momo.ts';
 export type { IdempiereSandbox } from './idempiere/index.ts';
+export type { Shipment } from './world/model.ts';
 
 export interface SandboxOptions {
   /** 0: every system on a random free port (tests). Otherwise control = basePort, then +1..+5. */
