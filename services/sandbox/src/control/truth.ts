@@ -3,7 +3,7 @@
 import { cyberbizStatuses } from '../platforms/cyberbiz/index.ts';
 import { sendingRemark } from '../platforms/momo.ts';
 import { SHOPEE_STATUS } from '../platforms/shopee/index.ts';
-import { shoplineStatus } from '../platforms/shopline.ts';
+import { shoplineStatus } from '../platforms/shopline/index.ts';
 import { lineTotal, type Order } from '../world/model.ts';
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -1,7 +1,7 @@
 // SHOPLINE Open API conformance (platforms.md §2A) with plain HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../index.ts';
-import { control, json, sandbox, truthOrders } from '../test/helpers.ts';
+import type { Sandbox } from '../../index.ts';
+import { control, json, sandbox, truthOrders } from '../../test/helpers.ts';
 
 let s: Sandbox;
 let app: { client_id: string; client_secret: string };
