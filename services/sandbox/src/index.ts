@@ -7,7 +7,7 @@ import { FaultState, RateLimiter } from './http/faults.ts';
 import { createIdempiereSandbox, type IdempiereSandbox } from './idempiere/index.ts';
 import type { SandboxContext } from './platforms/common.ts';
 import { registerCyberbiz } from './platforms/cyberbiz/index.ts';
-import { registerMomo } from './platforms/momo.ts';
+import { registerMomo } from './platforms/momo/index.ts';
 import { registerShopee } from './platforms/shopee/index.ts';
 import { registerShopline } from './platforms/shopline/index.ts';
 import { SYSTEMS, type SystemName } from './world/model.ts';
@@ -17,7 +17,7 @@ export { World, scenarioSchema, type ScenarioInput } from './world/world.ts';
 export { CATALOG, productByValue, type CatalogProduct } from './world/catalog.ts';
 export { shopeeSign } from './platforms/shopee/index.ts';
 export { cyberbizHmac } from './platforms/cyberbiz/index.ts';
-export { momoDecrypt, momoEncrypt } from './platforms/momo.ts';
+export { momoDecrypt, momoEncrypt } from './platforms/momo/index.ts';
 export type { IdempiereSandbox } from './idempiere/index.ts';
 export type { Shipment } from './world/model.ts';
 

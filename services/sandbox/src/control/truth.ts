@@ -1,7 +1,7 @@
 // The truth about an order, as GET /_sandbox/orders shows it: what the world holds, with the status each
 // platform would show for it.
 import { cyberbizStatuses } from '../platforms/cyberbiz/index.ts';
-import { sendingRemark } from '../platforms/momo.ts';
+import { sendingRemark } from '../platforms/momo/index.ts';
 import { SHOPEE_STATUS } from '../platforms/shopee/index.ts';
 import { shoplineStatus } from '../platforms/shopline/index.ts';
 import { lineTotal, type Order } from '../world/model.ts';

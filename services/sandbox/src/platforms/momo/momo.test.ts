@@ -1,8 +1,8 @@
 // momo SCM conformance (platforms.md §4A) with plain HTTP and our own AES/ECB decryption.
 import { createDecipheriv } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../index.ts';
-import { control, json, sandbox, truthOrders } from '../test/helpers.ts';
+import type { Sandbox } from '../../index.ts';
+import { control, json, sandbox, truthOrders } from '../../test/helpers.ts';
 
 let s: Sandbox;
 let login: { entpID: string; entpCode: string; entpPwd: string; otpBackNo: string };
