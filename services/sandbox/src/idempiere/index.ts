@@ -7,7 +7,8 @@
 //                                                  // (do NOT wrap it in another prefix)
 //   idempiere.summary()      -> { orders, ordersByStatus, writes, requests, overlappingWrites } (GET /_sandbox/state)
 //   idempiere.credentials()  -> { userName, password, clientId, roleId, organizationId, warehouseId, language }
-//   idempiere.setFaults({ latencyMs, jitterMs, errorRate, downForMs, processingMsPerOrder, lostReplyRate }) / clearFaults()
+//   idempiere.setFaults({ latencyMs, jitterMs, errorRate, downForMs, downMode, processingMsPerOrder, lostReplyRate })
+//   idempiere.clearFaults()
 //   idempiere.reset()        -> back to the seed (login sessions survive; write log cleared)
 //   idempiere.configure({ tokenExpiresInSeconds, refreshTokenExpiresInSeconds, poReferenceLength })
 //   idempiere.ship({ orderId | documentNo | poReference, shipper, trackingNo, complete?, movementDate?, lines? })

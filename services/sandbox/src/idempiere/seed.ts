@@ -1,5 +1,5 @@
-// The GardenWorld-like seed: the ids of iDempiere's demo tenant (spec 2.5) plus the sandbox catalog's products on
-// the standard price list, Taiwanese carriers as shippers, and Taiwan as a country.
+// The GardenWorld-like seed: the ids of iDempiere's demo tenant (docs/idempiere.md) plus the sandbox catalog's
+// products on the standard price list, Taiwanese carriers as shippers, and Taiwan as a country.
 //
 // Prices and tax (so that the ERP writer can match totals): price list 101 "Standard" is TAX INCLUDED, and the
 // default tax 104 "Standard" is 5% (Taiwan VAT). So C_Order.GrandTotal = TotalLines = sum of line amounts, where a

@@ -1,4 +1,4 @@
-// Cyberbiz conformance (platforms.md §3) with plain HTTP: v2 Bearer API, shop-domain token endpoint,
+// Cyberbiz conformance (docs/platforms.md, "Cyberbiz") with plain HTTP: v2 Bearer API, shop-domain token endpoint,
 // bare-array pages with X-* headers, Taipei local times, 5 req/s, fulfillments, v1 HMAC.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// momo SCM conformance (platforms.md §4A) with plain HTTP and our own AES/ECB decryption.
+// momo SCM conformance (docs/platforms.md, "momo") with plain HTTP and our own AES/ECB decryption.
 import { createDecipheriv } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../index.ts';

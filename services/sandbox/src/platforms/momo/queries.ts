@@ -133,7 +133,7 @@ export function sendingCompanyQuery(store: Store, body: Record<string, unknown>,
 
 /**
  * Intercepts (攔貨: the buyer cancelled after momo handed the order over). No window: the list holds every
- * intercept not yet settled with stopSendingConfirm (which the sandbox does not offer), encrypted [OFF-derived].
+ * intercept not yet settled with stopSendingConfirm (which the sandbox does not offer), encrypted (vendor-derived).
  */
 export function stopSendingQuery(store: Store, body: Record<string, unknown>, reply: FastifyReply) {
   const s = sendInfo(body, STOP_KEYS);

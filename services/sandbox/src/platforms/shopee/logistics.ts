@@ -132,7 +132,7 @@ export function registerLogisticsRoutes(app: FastifyInstance, ctx: SandboxContex
 }
 
 /**
- * The package a logistics call is about. A split order needs package_number on every call ([OFF]: else
+ * The package a logistics call is about. A split order needs package_number on every call (documented: else
  * logistics.package_number_not_exist / logistics.ship_order_need_pacakge_number, sic); an order of one package
  * takes its own number or none.
  */

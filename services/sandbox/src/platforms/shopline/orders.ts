@@ -7,7 +7,7 @@ import { cached, joinJson, ordersInWindows, query, queryAll, sendJson } from '..
 import { err } from './errors.ts';
 import { renderOrder, shoplineStatus } from './render.ts';
 
-const MAX_PER_PAGE = 50; // the docs give no maximum; clients assume 50 [SDK]: more is served as 50 [INF]
+const MAX_PER_PAGE = 50; // the docs give no maximum; SDKs assume 50: more is served as 50 [INF]
 const DEFAULT_PER_PAGE = 24; // [INF]: a client that relies on a default page size gets a small one
 const ORDER_STATUSES = ['pending', 'confirmed', 'completed', 'cancelled'];
 /** The order of the route's :id in the caller's store, or null after answering 404 (or 410 when archived). */

@@ -1,4 +1,4 @@
-// SHOPLINE Open API conformance (platforms.md §2A) with plain HTTP.
+// SHOPLINE Open API conformance (docs/platforms.md, "SHOPLINE") with plain HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../index.ts';
 import { control, json, sandbox, truthOrders } from '../../test/helpers.ts';
