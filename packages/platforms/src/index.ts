@@ -1,10 +1,6 @@
 export * from './adapter';
 export * from './errors';
 export { getAdapter } from './registry';
-export { ShopeeAdapter, shopeeSign, shopeeBaseString, classifyShopeeError } from './shopee';
-export { CyberbizAdapter, cyberbizV1Signature, cyberbizV1Headers, cyberbizStatus } from './cyberbiz';
-export { ShoplineAdapter, shoplineStatus } from './shopline';
-export { MomoAdapter, momoDecrypt, momoKey, momoOrderNo } from './momo';
 export {
   loadChannelAccess,
   saveTokens,

@@ -1,10 +1,11 @@
+// The only module that imports the adapters (adapters/<kind>/): everything else asks for one by platform kind.
 import type { PlatformKind } from '@oms/core';
 import type { PlatformAdapter } from './adapter';
-import { CyberbizAdapter } from './cyberbiz';
+import { CyberbizAdapter } from './adapters/cyberbiz';
+import { MomoAdapter } from './adapters/momo';
+import { ShopeeAdapter } from './adapters/shopee';
+import { ShoplineAdapter } from './adapters/shopline';
 import { DEFAULT_TIMEOUT_MS } from './http';
-import { MomoAdapter } from './momo';
-import { ShopeeAdapter } from './shopee';
-import { ShoplineAdapter } from './shopline';
 
 const cache = new Map<string, PlatformAdapter>();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShipmentItem, ShipmentOfOrder } from './adapter';
 import { planByLines, planOnePerOrder, planPackages } from './shipment-plan';
-import { shopeePackages } from './shopee';
+import { shopeePackages } from './adapters/shopee/shipments';
 
 const item = (lineId: string | null, quantity = 1, product = lineId ?? 'GIFT'): ShipmentItem => ({
   lineId,

@@ -1,4 +1,4 @@
-// Partial shipments and split packages (issue 7): which part of a platform order each iDempiere shipment
+// Partial shipments and split packages: which part of a platform order each iDempiere shipment
 // (M_InOut) stands for. One rule everywhere: a part of the order (the whole order, a package, a line) goes with
 // the FIRST recorded shipment that carries it; a later shipment that carries nothing new is recorded as
 // not_pushed, because the platform already holds the earlier shipment's tracking number for that part and a

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCipheriv } from 'node:crypto';
-import { shopeeBaseString, shopeeSign, classifyShopeeError } from './shopee';
-import { cyberbizV1Headers, cyberbizV1Signature } from './cyberbiz';
-import { momoDecrypt, momoKey } from './momo';
+import { shopeeBaseString, shopeeSign, classifyShopeeError } from './adapters/shopee/client';
+import { cyberbizV1Headers, cyberbizV1Signature } from './adapters/cyberbiz/client';
+import { momoDecrypt, momoKey } from './adapters/momo/client';
 import { AuthError, PermanentError, RateLimitedError, ReauthorizeError, TransientError } from './errors';
 import { contentHash } from './hash';
 import { computeWindows } from './jobs/get-orders';
