@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { TABLE_BY_LOWER, type TableDef, tableDef } from './dictionary';
 import { runDocAction } from './doc-actions';
 import { validation } from './errors';
+import { parseSelect } from './filter';
 import { type ChildGroup, applyInput, changedColumns, isObject, sameValue } from './input';
 import { queryRows, visible, withExpand } from './query';
 import { afterSave, beforeSave, updateOrderTotals } from './rules';
-import { parseSelect } from './filter';
 import { toJson } from './serialize';
 import { RestError, type Row, type Store } from './store';
 
