@@ -5,7 +5,7 @@ import { cyberbizV1Headers, cyberbizV1Signature } from './adapters/cyberbiz/clie
 import { momoDecrypt, momoKey } from './adapters/momo/client';
 import { AuthError, PermanentError, RateLimitedError, ReauthorizeError, TransientError } from './errors';
 import { contentHash } from './hash';
-import { computeWindows } from './jobs/get-orders';
+import { computeWindows } from './jobs/windows';
 import { nextErpState } from './jobs/upsert';
 
 describe('Shopee signing', () => {

@@ -2,9 +2,11 @@
 import { handle, platformQueue, type Consumer } from '@oms/queue';
 import { type PlatformKind } from '@oms/core';
 import type { PlatformJobContext } from './context';
+import { handleBackfill } from './backfill';
+import { handleFetchOrder } from './fetch-order';
 import { handleGetOrders } from './get-orders';
-import { handleBackfill, handleFetchOrder, handleRefreshToken } from './other';
 import { handlePushShipment } from './push-shipment';
+import { handleRefreshToken } from './refresh-token';
 
 export interface ConsumerOptions {
   concurrency: number;

@@ -1,103 +1,23 @@
-// get-orders: fetch a channel's orders since its cursors, window by window, and store them.
-// Invariant 1: a cursor moves only after every order of its window is committed to oms_order.
-import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queues } from '@oms/queue';
+// get-orders: fetch a channel's orders since its cursors, window by window, and store them. A cursor moves only
+// after every order of its window is committed to oms_order (invariant 1 of docs/ARCHITECTURE.md: no order is lost).
+import type { Job } from '@oms/queue';
 import type { Logger } from '@oms/logger';
-import type { Channel } from '@oms/db';
-import type { ChannelAccess, TimeWindow } from '../adapter';
-import { AuthError, PermanentError, PlatformError, RateLimitedError, ReauthorizeError } from '../errors';
-import { loadChannelAccess, ChannelNotFoundError, type ChannelWithPlatform } from '../access';
-import { nowOf, withChannelLock, type PlatformJobContext } from './context';
-import { refreshChannelToken } from './refresh';
-import { emptyCounts, upsertOrders, type UpsertCounts } from './upsert';
-
-/** Windows from a cursor: start OVERLAP before it (never before syncStartAt), end SETTLE before now, split to the platform's maximum. */
-export function computeWindows(args: {
-  cursor: Date | null;
-  syncStartAt: Date;
-  now: Date;
-  overlapSeconds: number;
-  settleSeconds: number;
-  maxWindowMs: number;
-  field: 'created' | 'updated';
-}): TimeWindow[] {
-  const start = args.cursor
-    ? Math.max(args.syncStartAt.getTime(), args.cursor.getTime() - args.overlapSeconds * 1000)
-    : args.syncStartAt.getTime();
-  const end = args.now.getTime() - args.settleSeconds * 1000;
-  const out: TimeWindow[] = [];
-  for (let from = start; from < end; from += args.maxWindowMs)
-    out.push({ field: args.field, from: new Date(from), to: new Date(Math.min(end, from + args.maxWindowMs)) });
-  return out;
-}
-
-export interface RunTotals extends UpsertCounts {
-  pages: number;
-}
-
-/** Lists one window to its end and stores every page; one refresh-and-retry on an auth error. */
-export async function importWindow(
-  ctx: PlatformJobContext,
-  channelId: string,
-  state: { row: ChannelWithPlatform; store: ChannelAccess },
-  window: TimeWindow,
-  totals: RunTotals,
-  log: Logger,
-): Promise<void> {
-  let retried = false;
-  for (;;) {
-    try {
-      for await (const page of ctx.adapter.listOrders(state.store, window)) {
-        totals.pages++;
-        const c = await upsertOrders(ctx, state.row, page.orders);
-        totals.new += c.new;
-        totals.changed += c.changed;
-        totals.unchanged += c.unchanged;
-        totals.invalid += c.invalid;
-      }
-      return;
-    } catch (err) {
-      if (!(err instanceof AuthError) || retried) throw err;
-      retried = true;
-      log.info({ channelId, err: err.message }, 'access token refused: refreshing once and retrying the window');
-      const outcome = await refreshChannelToken(ctx, channelId, {
-        force: true,
-        seenVersion: state.row.tokenVersion,
-        log,
-      });
-      if (outcome === 'needs_reauth') throw new ReauthorizeError(`refresh failed after: ${err.message}`);
-      Object.assign(state, await loadChannelAccess(ctx.db, ctx.box, channelId));
-    }
-  }
-}
-
-/**
- * The classified platform errors as the queue understands them. A rate limit pauses the whole platform
- * queue for the time asked and returns the job without using an attempt (BullMQ's maxStartedAttempts caps
- * how often that can happen); a permanent error fails the job without retries; the rest retry with backoff.
- */
-export async function rethrowForQueue(ctx: PlatformJobContext, err: unknown, queueName: string): Promise<never> {
-  if (err instanceof RateLimitedError) {
-    await ctx.queues.get(queueName as Parameters<Queues['get']>[0]).rateLimit(err.retryAfterMs);
-    throw new RateLimitError();
-  }
-  if (err instanceof PermanentError) throw new UnrecoverableError(err.message);
-  throw err;
-}
-
-async function markFailure(ctx: PlatformJobContext, row: Channel, message: string): Promise<void> {
-  const failures = row.failureCount + 1;
-  await ctx.db.channel.update({
-    where: { id: row.id },
-    data: {
-      stage: 'idle',
-      stageStartedAt: null,
-      lastError: message.slice(0, 2000),
-      lastErrorAt: nowOf(ctx),
-      failureCount: failures,
-      ...(row.state === 'active' && failures >= ctx.settings.failingAfter ? { state: 'failing' } : {}),
-    },
-  });
-}
+import { loadChannelAccess, type LoadedChannel } from '../access';
+import {
+  advanceCursor,
+  finishRateLimited,
+  finishSucceeded,
+  needsReauthorization,
+  recordFailure,
+  startFetching,
+} from '../channel-state';
+import { PlatformError, RateLimitedError, ReauthorizeError } from '../errors';
+import { loadRunnable, runExclusive } from './channel-guard';
+import { nowOf, type PlatformJobContext } from './context';
+import { rethrowForQueue } from './queue-errors';
+import { refreshChannelToken } from './token';
+import { emptyCounts } from './upsert';
+import { computeWindows, importWindow, type RunTotals } from './windows';
 
 export interface GetOrdersResult {
   skipped?: string;
@@ -109,40 +29,27 @@ export async function handleGetOrders(
   ctx: PlatformJobContext,
   args: { channelId: string; job: Job; token?: string; log: Logger },
 ): Promise<GetOrdersResult> {
-  const { channelId, job, log } = args;
-  const locked = await withChannelLock(ctx, channelId, () => getOrders(ctx, channelId, job, log));
-  if (!locked.ran) {
-    // Another fetch of this channel is running: come back shortly instead of running twice.
-    await job.moveToDelayed(Date.now() + 5_000, args.token);
-    throw new DelayedError();
-  }
-  return locked.value;
+  return runExclusive(ctx, args, () => getOrders(ctx, args.channelId, args.job, args.log));
 }
 
 async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, log: Logger): Promise<GetOrdersResult> {
-  let state: { row: ChannelWithPlatform; store: ChannelAccess };
-  try {
-    state = await loadChannelAccess(ctx.db, ctx.box, channelId);
-  } catch (err) {
-    if (err instanceof ChannelNotFoundError) return { skipped: err.message };
-    throw err;
-  }
-  if (state.row.state === 'paused' || state.row.state === 'needs_reauth')
-    return { skipped: `channel is ${state.row.state}` };
+  const runnable = await loadRunnable(ctx, channelId);
+  if ('skipped' in runnable) return runnable;
+  let channel: LoadedChannel = runnable;
   const started = nowOf(ctx);
 
   // A token about to expire is refreshed first rather than failing the first call.
   if (
-    ctx.adapter.tokensExpire(state.store) &&
-    state.row.accessTokenExpiresAt &&
-    state.row.accessTokenExpiresAt.getTime() < started.getTime() + ctx.settings.refreshAheadMs
+    ctx.adapter.tokensExpire(channel.store) &&
+    channel.row.accessTokenExpiresAt &&
+    channel.row.accessTokenExpiresAt.getTime() < started.getTime() + ctx.settings.refreshAheadMs
   ) {
     const outcome = await refreshChannelToken(ctx, channelId, { log });
     if (outcome === 'needs_reauth') return { skipped: 'channel needs re-authorization' };
-    state = await loadChannelAccess(ctx.db, ctx.box, channelId);
+    channel = await loadChannelAccess(ctx.db, ctx.box, channelId);
   }
 
-  const row = state.row;
+  const row = channel.row;
   const windows = [
     ...computeWindows({
       cursor: row.cursorCreatedAt,
@@ -172,14 +79,7 @@ async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, l
     data: { channelId, kind: 'get_orders', windowFrom: windows[0]?.from ?? null, windowTo: windows.at(-1)?.to ?? null },
   });
   const plannedEnd = new Date(started.getTime() - ctx.settings.SYNC_SETTLE_SECONDS * 1000);
-  await ctx.db.channel.update({
-    where: { id: channelId },
-    data: {
-      stage: 'fetching',
-      stageStartedAt: started,
-      ...(row.cursorUpdatedAt ? {} : { cursorUpdatedAt: plannedEnd }),
-    },
-  });
+  await startFetching(ctx.db, channelId, started, row.cursorUpdatedAt ? {} : { updatedCursorFrom: plannedEnd });
   const totals: RunTotals = { ...emptyCounts(), pages: 0 };
   const finishRun = (status: string, error: string | null) =>
     ctx.db.syncRun.update({
@@ -198,27 +98,14 @@ async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, l
     });
   try {
     for (const w of windows) {
-      await importWindow(ctx, channelId, state, w, totals, log);
+      await importWindow(ctx, channelId, channel, w, totals, log);
       // The whole window is committed: only now may the cursor pass it.
-      await ctx.db.channel.update({
-        where: { id: channelId },
-        data: w.field === 'created' ? { cursorCreatedAt: w.to } : { cursorUpdatedAt: w.to },
-      });
+      await advanceCursor(ctx.db, channelId, w);
       await job
         .updateProgress({ window: `${w.field} ${w.from.toISOString()}..${w.to.toISOString()}`, ...totals })
         .catch(() => undefined);
     }
-    await ctx.db.channel.update({
-      where: { id: channelId },
-      data: {
-        stage: 'idle',
-        stageStartedAt: null,
-        lastSuccessAt: nowOf(ctx),
-        lastError: null,
-        failureCount: 0,
-        ...(row.state === 'failing' ? { state: 'active' } : {}),
-      },
-    });
+    await finishSucceeded(ctx.db, row, nowOf(ctx));
     await finishRun('succeeded', null);
     log.info({ channelId, windows: windows.length, ...totals }, 'orders fetched');
     return { windows: windows.length, totals };
@@ -226,22 +113,14 @@ async function getOrders(ctx: PlatformJobContext, channelId: string, job: Job, l
     const message = err instanceof Error ? err.message : String(err);
     await finishRun(err instanceof RateLimitedError ? 'rate_limited' : 'failed', message);
     if (err instanceof ReauthorizeError) {
-      await ctx.db.channel.update({
-        where: { id: channelId },
-        data: {
-          state: 'needs_reauth',
-          stage: 'idle',
-          stageStartedAt: null,
-          lastError: `needs re-authorization: ${message}`,
-          lastErrorAt: nowOf(ctx),
-        },
-      });
+      await needsReauthorization(ctx.db, channelId, message, nowOf(ctx));
       return { skipped: `needs re-authorization: ${message}` };
     }
     if (err instanceof RateLimitedError) {
-      await ctx.db.channel.update({ where: { id: channelId }, data: { stage: 'idle', stageStartedAt: null } });
+      await finishRateLimited(ctx.db, channelId);
     } else {
-      await markFailure(ctx, row, err instanceof PlatformError ? message : `unexpected: ${message}`);
+      const reason = err instanceof PlatformError ? message : `unexpected: ${message}`;
+      await recordFailure(ctx.db, row, reason, nowOf(ctx), ctx.settings.failingAfter);
     }
     return rethrowForQueue(ctx, err, job.queueName);
   }

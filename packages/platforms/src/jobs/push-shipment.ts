@@ -1,12 +1,14 @@
-// push-shipment (issue 7): tell the platform that an order left the warehouse, with carrier and tracking.
+// push-shipment: tell the platform that an order left the warehouse, with carrier and tracking number; which part
+// of the order a shipment is comes from the adapter's plan (shipment-plan.ts).
 import { DelayedError, type Job } from '@oms/queue';
 import type { Logger } from '@oms/logger';
 import { loadChannelAccess } from '../access';
 import type { ShipmentItem, ShipmentPlan } from '../adapter';
-import { AuthError, NotReadyError, PermanentError, PlatformError, RateLimitedError, ReauthorizeError } from '../errors';
+import { needsReauthorization } from '../channel-state';
+import { NotReadyError, PermanentError, PlatformError, RateLimitedError, ReauthorizeError } from '../errors';
 import { nowOf, type PlatformJobContext } from './context';
-import { refreshChannelToken } from './refresh';
-import { rethrowForQueue } from './get-orders';
+import { rethrowForQueue } from './queue-errors';
+import { withFreshToken } from './token';
 
 export async function handlePushShipment(
   ctx: PlatformJobContext,
@@ -27,32 +29,13 @@ export async function handlePushShipment(
     return { outcome: 'blocked', reason };
   };
 
-  let state = await loadChannelAccess(ctx.db, ctx.box, shipment.channelId);
-  /** A platform call, once more after a forced token refresh when the platform refuses the token. */
-  const withFreshToken = async <T>(call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      const outcome = await refreshChannelToken(ctx, shipment.channelId, {
-        force: true,
-        seenVersion: state.row.tokenVersion,
-        log,
-      });
-      if (outcome === 'needs_reauth') throw new ReauthorizeError(err.message);
-      state = await loadChannelAccess(ctx.db, ctx.box, shipment.channelId);
-      return call();
-    }
-  };
+  const channel = await loadChannelAccess(ctx.db, ctx.box, shipment.channelId);
   /** A failed platform call: permanent refusals block, a lost authorization flags the channel, the rest retry. */
   const failed = async (err: unknown, permanentReason: (message: string) => string) => {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof PermanentError) return block(permanentReason(message));
     if (err instanceof ReauthorizeError) {
-      await ctx.db.channel.update({
-        where: { id: shipment.channelId },
-        data: { state: 'needs_reauth', lastError: `needs re-authorization: ${message}`, lastErrorAt: nowOf(ctx) },
-      });
+      await needsReauthorization(ctx.db, shipment.channelId, message, nowOf(ctx));
       return block(`channel needs re-authorization: ${message}`);
     }
     const last = !(err instanceof RateLimitedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -69,7 +52,7 @@ export async function handlePushShipment(
   // A shipment waiting for a platform-assigned number only reads it back.
   if (shipment.state === 'awaiting_tracking') {
     try {
-      const tracking = await ctx.adapter.readTracking(state.store, shipment.order.externalId, shipment.packageNumber);
+      const tracking = await ctx.adapter.readTracking(channel.store, shipment.order.externalId, shipment.packageNumber);
       if (!tracking) {
         // Touch the row: the reconciler rechecks awaiting shipments by updated_at.
         await ctx.db.shipment.update({
@@ -105,7 +88,15 @@ export async function handlePushShipment(
   let plan: ShipmentPlan;
   try {
     const read = ctx.adapter.orderForShipment?.bind(ctx.adapter);
-    if (read) orderRaw = (await withFreshToken(() => read(state.store, shipment.order.externalId))) ?? orderRaw;
+    if (read)
+      orderRaw =
+        (await withFreshToken(
+          ctx,
+          shipment.channelId,
+          channel,
+          (store) => read(store, shipment.order.externalId),
+          log,
+        )) ?? orderRaw;
     plan = await planFor(ctx, shipment, orderRaw);
   } catch (err) {
     // Reading the order for the plan failed: as a failed push, without the carrier and number (none was sent).
@@ -141,7 +132,13 @@ export async function handlePushShipment(
     shippedAt: shipment.shippedAt ?? nowOf(ctx),
   };
   try {
-    const result = await withFreshToken(() => ctx.adapter.pushShipment(state.store, toPush));
+    const result = await withFreshToken(
+      ctx,
+      shipment.channelId,
+      channel,
+      (store) => ctx.adapter.pushShipment(store, toPush),
+      log,
+    );
     if (result.outcome === 'pushed') {
       await ctx.db.shipment.update({
         where: { id: shipmentId },

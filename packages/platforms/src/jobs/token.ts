@@ -1,8 +1,12 @@
-// One token refresh per channel at a time: the channel row is locked (SELECT ... FOR UPDATE) for the whole
-// refresh, and the rotated pair is saved with compare-and-set on token_version in the same transaction.
+// A channel's access token. One refresh per channel at a time (invariant 6 of docs/ARCHITECTURE.md: a token refresh
+// happens once): the channel row is locked (SELECT ... FOR UPDATE) for the whole refresh, and the rotated pair is
+// saved with compare-and-set on token_version in the same transaction. And the one way a job refreshes a refused
+// token: once, then the call again (withFreshToken).
 import type { Logger } from '@oms/logger';
-import { ReauthorizeError, NotSupportedError } from '../errors';
-import { saveTokens, toChannelAccess } from '../access';
+import { loadChannelAccess, toChannelAccess, type LoadedChannel } from '../access';
+import type { ChannelAccess } from '../adapter';
+import { needsReauthorization, saveTokens } from '../channel-state';
+import { AuthError, ReauthorizeError, NotSupportedError } from '../errors';
 import { nowOf, type PlatformJobContext } from './context';
 
 export type RefreshOutcome = 'refreshed' | 'fresh' | 'raced' | 'needs_reauth' | 'not_supported';
@@ -48,20 +52,40 @@ export async function refreshChannelToken(
         if (err instanceof NotSupportedError) return 'not_supported' as const;
         if (!(err instanceof ReauthorizeError)) throw err;
         // The seller must connect again: stop fetching, say why, and do not retry.
-        await tx.channel.update({
-          where: { id: channelId },
-          data: {
-            state: 'needs_reauth',
-            lastError: `needs re-authorization: ${err.message}`,
-            lastErrorAt: new Date(now),
-            stage: 'idle',
-            stageStartedAt: null,
-          },
-        });
+        await needsReauthorization(tx, channelId, err.message, new Date(now));
         log.warn({ channelId, reason: err.message }, 'channel needs re-authorization');
         return 'needs_reauth' as const;
       }
     },
     { timeout: ctx.settings.httpTimeoutMs + 10_000, maxWait: ctx.settings.httpTimeoutMs + 10_000 },
   );
+}
+
+/**
+ * A platform call with the channel's token, and once more when the platform refuses the token: the token is
+ * refreshed (forced, unless another refresh already replaced the one the call used), the channel reloaded into
+ * `channel`, and fn called again with it. When the refresh shows that only the seller can fix it (the channel is
+ * needs_reauth by then), a ReauthorizeError; a second refusal is thrown as it is.
+ */
+export async function withFreshToken<T>(
+  ctx: PlatformJobContext,
+  channelId: string,
+  channel: LoadedChannel,
+  fn: (store: ChannelAccess) => Promise<T>,
+  log: Logger = ctx.log,
+): Promise<T> {
+  try {
+    return await fn(channel.store);
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err;
+    log.info({ channelId, err: err.message }, 'access token refused: refreshing it once and retrying');
+    const outcome = await refreshChannelToken(ctx, channelId, {
+      force: true,
+      seenVersion: channel.row.tokenVersion,
+      log,
+    });
+    if (outcome === 'needs_reauth') throw new ReauthorizeError(`refresh failed after: ${err.message}`);
+    Object.assign(channel, await loadChannelAccess(ctx.db, ctx.box, channelId));
+    return fn(channel.store);
+  }
 }
