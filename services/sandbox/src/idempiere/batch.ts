@@ -4,7 +4,7 @@
 import type { LoginContext } from './models';
 import { errorBody } from './reply';
 import type { IdempiereState } from './state';
-import { RestError } from './store';
+import { RestError, type Row } from './store';
 
 export type WriteResult = { status: number; body: unknown };
 
@@ -29,6 +29,7 @@ export function modelWrite(
   table: string,
   id: string | undefined,
   body: unknown,
+  committed?: (row: Row) => Row | null,
 ): WriteResult {
   const { store, models } = state;
   try {
@@ -39,7 +40,7 @@ export function modelWrite(
         return { status: 201, body: models.create(ctx, def, body) };
       }
       if (id === undefined) throw new RestError(404, 'Not Found', `${method} needs /models/${table}/{id}`);
-      if (method === 'PUT') return { status: 200, body: models.update(ctx, def, id, body) };
+      if (method === 'PUT') return { status: 200, body: models.update(ctx, def, id, body, committed) };
       return { status: 200, body: models.remove(ctx, def, id) };
     });
   } catch (err) {
@@ -79,9 +80,12 @@ export function runBatch(
   transaction: boolean,
 ): WriteResult {
   const results: { status: string; statusCode: number; body: unknown }[] = [];
+  const committed = transaction ? committedView(state, items) : undefined;
   const runOne = (it: unknown) => {
     const p = parseBatchItem(it);
-    const r = p.ok ? modelWrite(state, p.method, ctx, p.table, p.id, p.body) : { status: p.status, body: p.message };
+    const r = p.ok
+      ? modelWrite(state, p.method, ctx, p.table, p.id, p.body, committed)
+      : { status: p.status, body: p.message };
     results.push({ status: REASONS[r.status] ?? String(r.status), statusCode: r.status, body: r.body });
     return r.status === 200 || r.status === 201 || r.status === 202;
   };
@@ -100,4 +104,28 @@ export function runBatch(
     if (err === ROLLBACK) return { status: 400, body: results };
     throw err;
   }
+}
+
+/**
+ * What a PUT inside a transactional batch reads: the record as committed before the batch began. The plugin's
+ * POParser loads through RestUtils.getPO with trxName null, so it does not see the uncommitted writes of earlier
+ * items (docs/idempiere.md, "Batch"): "RE, then PUT with header changes" fails on the second item with
+ * "Cannot update <col> on processed record". Taken once, before any item runs.
+ */
+function committedView(state: IdempiereState, items: unknown[]): (row: Row) => Row | null {
+  // the store changes rows in place, so the live row object is the key of its snapshot
+  const before = new Map<Row, Row>();
+  for (const it of items) {
+    const p = parseBatchItem(it);
+    if (!p.ok || p.method !== 'PUT' || p.id === undefined) continue;
+    let name: string;
+    try {
+      name = state.models.table(p.table).name;
+    } catch {
+      continue;
+    }
+    const row = /^\d+$/.test(p.id) ? state.store.get(name, Number(p.id)) : state.store.getByUU(name, p.id);
+    if (row) before.set(row, { ...row });
+  }
+  return (row: Row) => before.get(row) ?? null;
 }

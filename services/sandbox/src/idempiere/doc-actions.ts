@@ -2,11 +2,12 @@
 // each does to the lines, and the QtyDelivered a shipment moves on its order (docs/idempiere.md, "Writing models
 // and documents"). They run after the record and its children are saved; a failure throws and the caller's
 // transaction rolls the whole request back.
-import { type TableDef, LISTS } from './dictionary';
+import { type TableDef, LISTS, tableDef } from './dictionary';
 import { docActionError } from './errors';
 import type { LoginContext } from './models';
 import { round2 } from './rules/common';
 import { updateOrderTotals } from './rules/order';
+import { SEED } from './seed';
 import type { Row, Store } from './store';
 
 /** Runs `action` on a saved document; returns the process message ('' on success), undefined when none asked. */
@@ -38,6 +39,8 @@ export function runDocAction(
       if (lines().length === 0) throw docActionError('@NoLines@');
       if (isOrder && row.DeliveryViaRule === 'S' && !row.M_Shipper_ID)
         throw docActionError('@FillMandatory@ @M_Shipper_ID@');
+      // MOrder.prepareIt → reserveStock: stocked products are reserved (and re-reserved after RE)
+      if (isOrder) reserveStock(store, id, true);
       if (action === 'PR') {
         set({ DocStatus: 'IP', DocAction: 'CO' });
         return '';
@@ -52,8 +55,9 @@ export function runDocAction(
     case 'VO': {
       if (!['DR', 'IP', 'IN', 'CO', 'WP', 'AP', 'NA'].includes(status)) throw notValid();
       if (isOrder) {
-        if (lines().some((l) => Number(l.QtyDelivered ?? 0) !== 0))
-          throw docActionError('@QtyDelivered@ - the order has shipments; void them first');
+        // MOrder.voidIt → createReversals: completed shipments are reverse-corrected, drafted ones voided
+        reverseShipments(store, ctx, id);
+        reserveStock(store, id, false);
         for (const l of lines()) {
           const qtyOrdered = Number(l.QtyOrdered ?? 0);
           if (qtyOrdered !== 0) {
@@ -87,6 +91,7 @@ export function runDocAction(
           }
         }
         updateOrderTotals(store, id);
+        reserveStock(store, id, false);
       }
       set({ DocStatus: 'CL', DocAction: '--', Processed: true });
       return '';
@@ -94,7 +99,12 @@ export function runDocAction(
     case 'RE': {
       if (!isOrder) throw docActionError('ReActivate not allowed for shipments: reverse them instead');
       if (status !== 'CO') throw notValid();
-      if (lines().some((l) => Number(l.QtyDelivered ?? 0) !== 0))
+      // MOrder.reActivateIt: a Standard Order is re-opened as it is (shipments stay, reservations are NOT
+      // released); other sales order types would void their shipments, which the stand-in does not model.
+      if (
+        row.C_DocTypeTarget_ID !== SEED.docTypeStandardOrder &&
+        lines().some((l) => Number(l.QtyDelivered ?? 0) !== 0)
+      )
         throw docActionError('@Shipped@ - the order has shipments and cannot be re-activated');
       set({ DocStatus: 'IP', DocAction: 'CO', Processed: false, IsApproved: false });
       setLinesProcessed(false);
@@ -105,14 +115,84 @@ export function runDocAction(
   }
 }
 
-/** A completed (or voided) shipment moves QtyDelivered on the order lines it ships. */
+/**
+ * A completed (or reversed) shipment moves QtyDelivered on the order lines it ships, and the reservation the
+ * other way (MInOut.completeIt: a shipped quantity is no longer reserved) while the order is reserving.
+ */
 function applyDelivery(store: Store, inout: Row, sign: 1 | -1): void {
   for (const l of store.children('M_InOutLine', inout.M_InOut_ID as number)) {
     if (!l.C_OrderLine_ID) continue;
     const ol = store.get('C_OrderLine', l.C_OrderLine_ID as number);
     if (!ol) continue;
-    store.update('C_OrderLine', ol.C_OrderLine_ID as number, {
-      QtyDelivered: round2(Number(ol.QtyDelivered ?? 0) + sign * Number(l.MovementQty ?? 0)),
+    const qty = sign * Number(l.MovementQty ?? 0);
+    const patch: Row = { QtyDelivered: round2(Number(ol.QtyDelivered ?? 0) + qty) };
+    if (Number(ol.QtyReserved ?? 0) !== 0 || sign < 0)
+      patch.QtyReserved = Math.max(0, round2(Number(ol.QtyReserved ?? 0) - qty));
+    const order = store.get('C_Order', ol.C_Order_ID as number);
+    if (order && ['VO', 'CL'].includes(order.DocStatus as string)) patch.QtyReserved = 0;
+    store.update('C_OrderLine', ol.C_OrderLine_ID as number, patch);
+  }
+}
+
+/**
+ * MOrder.reserveStock: on prepare/complete each line of a stocked product reserves what is ordered and not yet
+ * delivered; void and close release everything (`reserve` false). Charges and non-stocked products reserve nothing.
+ */
+function reserveStock(store: Store, orderId: number, reserve: boolean): void {
+  for (const l of store.children('C_OrderLine', orderId)) {
+    const product = l.M_Product_ID ? store.get('M_Product', l.M_Product_ID as number) : undefined;
+    const want =
+      reserve && product?.IsStocked === true && l.IsActive !== false
+        ? Math.max(0, round2(Number(l.QtyOrdered ?? 0) - Number(l.QtyDelivered ?? 0)))
+        : 0;
+    if (Number(l.QtyReserved ?? 0) !== want)
+      store.update('C_OrderLine', l.C_OrderLine_ID as number, { QtyReserved: want });
+  }
+}
+
+/**
+ * MOrder.createReversals (sales order): every completed shipment of the order is reverse-corrected (the original
+ * becomes RE, a reversal document "<DocumentNo>^" with negated quantities is created, QtyDelivered goes back),
+ * drafted ones are voided. The goods may have left: the caller must check deliveries before voiding.
+ */
+function reverseShipments(store: Store, ctx: LoginContext, orderId: number): void {
+  const now = Date.now();
+  for (const io of store.lookupEq('M_InOut', 'C_Order_ID', orderId) ?? []) {
+    const id = io.M_InOut_ID as number;
+    const status = io.DocStatus as string;
+    if (['DR', 'IP', 'IN'].includes(status)) {
+      store.update('M_InOut', id, { DocStatus: 'VO', DocAction: '--', Processed: true, Updated: now });
+      continue;
+    }
+    if (status !== 'CO' && status !== 'CL') continue;
+    applyDelivery(store, io, -1);
+    store.update('M_InOut', id, { DocStatus: 'RE', DocAction: '--', Processed: true, Updated: now });
+    const def = tableDef('M_InOut');
+    const reversalId = store.newId('M_InOut');
+    store.insert('M_InOut', {
+      ...io,
+      [def.key]: reversalId,
+      [def.uu]: undefined,
+      DocumentNo: `${String(io.DocumentNo)}^`,
+      Description: `{->${String(io.DocumentNo)})`,
+      DocStatus: 'RE',
+      DocAction: '--',
+      Processed: true,
+      Created: now,
+      CreatedBy: ctx.userId,
+      Updated: now,
+      UpdatedBy: ctx.userId,
     });
+    const lineDef = tableDef('M_InOutLine');
+    for (const l of store.children('M_InOutLine', id)) {
+      store.insert('M_InOutLine', {
+        ...l,
+        [lineDef.key]: store.newId('M_InOutLine'),
+        [lineDef.uu]: undefined,
+        M_InOut_ID: reversalId,
+        QtyEntered: -Number(l.QtyEntered ?? 0),
+        MovementQty: -Number(l.MovementQty ?? 0),
+      });
+    }
   }
 }

@@ -81,12 +81,9 @@ export function applyInput(
       row[col.name] = converted;
     } else if (!sameValue(row[col.name], converted)) {
       if (col.readOnly || !col.updatable) throw validation(`Cannot update column ${col.name}: it is not updatable`);
-      if (def.isDocument && row.Processed === true && !col.alwaysUpdatable) {
-        throw validation(`Cannot update column ${col.name}: the record is processed`);
-      }
-      if (!def.isDocument && row.Processed === true && !col.alwaysUpdatable) {
-        throw validation(`Cannot update column ${col.name}: the record is processed`);
-      }
+      // DefaultPOSerializer.isUpdatable: on a processed record only always-updatable columns may change
+      if (row.Processed === true && !col.alwaysUpdatable)
+        throw validation(`Cannot update ${col.name} on processed record`);
       row[col.name] = converted;
     }
   }

@@ -82,18 +82,37 @@ export class Models {
     return this.reply(def, row, childJson, processMsg);
   }
 
-  /** PUT /models/{table}/{id} */
-  update(ctx: LoginContext, def: TableDef, idOrUU: string, body: unknown): Record<string, unknown> {
+  /**
+   * PUT /models/{table}/{id}. `committed` is what a read outside the request's transaction sees (a transactional
+   * batch: POParser / RestUtils.getPO load with trxName null): the updatable checks and the document action then
+   * work on that stale record, and only the columns the body changes are written (PO.saveEx writes changed
+   * columns). null: the record does not exist outside the transaction.
+   */
+  update(
+    ctx: LoginContext,
+    def: TableDef,
+    idOrUU: string,
+    body: unknown,
+    committed?: (row: Row) => Row | null,
+  ): Record<string, unknown> {
     if (!isObject(body)) throw validation('The request body must be a JSON object');
     const row = this.find(ctx, def, idOrUU);
+    const base = committed ? committed(row) : row;
+    if (!base) throw new RestError(404, 'Record not found', `No record found matching id ${idOrUU}`);
     const id = row[def.key] as number;
-    const working: Row = { ...row };
+    const working: Row = { ...base };
     const { children, docAction } = this.applyInput(ctx, def, working, body, false);
-    const changed = changedColumns(def, row, working);
-    if (changed.length > 0) this.save(ctx, def, working, false, row);
+    const changed = changedColumns(def, base, working);
+    if (changed.length > 0) {
+      const merged: Row = { ...row };
+      for (const c of changed) merged[c] = working[c];
+      this.save(ctx, def, merged, false, row);
+    }
     const saved = this.store.get(def.name, id)!;
     const childJson = this.saveChildren(ctx, def, saved, children, true);
-    const processMsg = runDocAction(this.store, ctx, def, saved, docAction);
+    // the document action runs on the PO as loaded (its DocStatus may be stale)
+    const acting = base === row ? saved : { ...saved, DocStatus: base.DocStatus, DocAction: base.DocAction };
+    const processMsg = runDocAction(this.store, ctx, def, acting, docAction);
     return this.reply(def, saved, childJson, processMsg);
   }
 
@@ -104,8 +123,12 @@ export class Models {
     return { msg: 'Deleted' };
   }
 
-  private deleteRow(def: TableDef, row: Row): void {
+  private deleteRow(def: TableDef, row: Row, title = 'Delete error'): void {
     const id = row[def.key] as number;
+    // MOrderLine.beforeDelete: a line with QtyReserved != 0 cannot be deleted (PO.deleteEx: "Reserved Quantity=n");
+    // MOrder.reActivateIt keeps the reservations, so this holds for re-activated orders too
+    if (def.name === 'C_OrderLine' && Number(row.QtyReserved ?? 0) !== 0)
+      throw new RestError(500, title, `Reserved Quantity=${Number(row.QtyReserved)}`);
     if (def.isDocument && row.Processed === true) {
       throw new RestError(
         500,
@@ -216,12 +239,14 @@ export class Models {
         if (!isObject(item)) continue;
         let existing: Row | undefined;
         if (isUpdate) {
+          // ModelResourceImpl.loadPO: by id (or uid) with the access filter only; the parent link is not checked
           if (typeof item.id === 'number') existing = this.store.get(childDef.name, item.id);
           else if (typeof item.uid === 'string') existing = this.store.getByUU(childDef.name, item.uid);
-          if (existing && existing[g.link] !== parentId) existing = undefined;
+          if (existing && !visible(ctx, existing)) existing = undefined;
         }
-        if (existing && item['(delete)'] === true) {
-          this.deleteRow(childDef, existing);
+        if (isUpdate && item['(delete)'] === true) {
+          if (!existing) throw new RestError(404, 'Delete Error', 'Cannot delete non-existing record');
+          this.deleteRow(childDef, existing, 'Save error');
           continue;
         }
         const nested = Object.fromEntries(Object.entries(item).filter(([k]) => k !== g.link));

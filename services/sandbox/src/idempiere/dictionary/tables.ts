@@ -165,6 +165,12 @@ export const TABLES: TableDef[] = [
       yn('IsSummary', false),
       fk('M_PriceList_ID', 'M_PriceList', { label: 'Price List' }),
       fk('C_PaymentTerm_ID', 'C_PaymentTerm', { label: 'Payment Term' }),
+      // what MOrder.setBPartner copies onto an order saved without C_BPartner_Location_ID
+      list('PaymentRule', 'PaymentRule'),
+      list('DeliveryRule', 'DeliveryRule'),
+      list('DeliveryViaRule', 'DeliveryViaRule'),
+      list('InvoiceRule', 'InvoiceRule'),
+      fk('SalesRep_ID', 'AD_User', { label: 'Sales Representative' }),
       str('ReferenceNo', 40),
     ],
   ),

@@ -20,11 +20,7 @@ export function orderBeforeSave(store: Store, ctx: LoginContext, row: Row, isNew
   if (!row.C_DocTypeTarget_ID) row.C_DocTypeTarget_ID = SEED.docTypeStandardOrder;
   if (!row.C_BPartner_ID) row.C_BPartner_ID = SEED.templateBPartner;
   const bp = store.get('C_BPartner', row.C_BPartner_ID as number);
-  if (!row.C_BPartner_Location_ID) {
-    const locs = store.children('C_BPartner_Location', row.C_BPartner_ID as number).filter((l) => l.IsActive !== false);
-    const ship = locs.find((l) => l.IsShipTo === true) ?? locs[0];
-    if (ship) row.C_BPartner_Location_ID = ship.C_BPartner_Location_ID;
-  }
+  if (!row.C_BPartner_Location_ID && bp) setBPartner(store, row, bp);
   if (!row.Bill_BPartner_ID) row.Bill_BPartner_ID = row.C_BPartner_ID;
   if (!row.Bill_Location_ID) row.Bill_Location_ID = row.C_BPartner_Location_ID;
   if (!row.M_Warehouse_ID) {
@@ -53,6 +49,30 @@ export function orderBeforeSave(store: Store, ctx: LoginContext, row: Row, isNew
     if (hasProducts)
       throw saveError('CannotChangeDateOrdered - DateOrdered cannot change once lines with products exist');
   }
+}
+
+/**
+ * MOrder.setBPartner, which MOrder.beforeSave calls whenever C_BPartner_Location_ID is 0: the partner's sales rep,
+ * price list, payment rule and term, invoice, delivery and delivery-via rules OVERWRITE what the request sent
+ * (each only when the partner has one), then its ship-to location is taken (docs/idempiere.md, "Order import:
+ * columns and core behaviour").
+ */
+function setBPartner(store: Store, row: Row, bp: Row): void {
+  for (const c of [
+    'SalesRep_ID',
+    'M_PriceList_ID',
+    'PaymentRule',
+    'C_PaymentTerm_ID',
+    'InvoiceRule',
+    'DeliveryRule',
+    'DeliveryViaRule',
+  ]) {
+    const v = bp[c];
+    if (v !== null && v !== undefined && v !== 0 && v !== '') row[c] = v;
+  }
+  const locs = store.children('C_BPartner_Location', bp.C_BPartner_ID as number).filter((l) => l.IsActive !== false);
+  const ship = locs.find((l) => l.IsShipTo === true) ?? locs[0];
+  if (ship) row.C_BPartner_Location_ID = ship.C_BPartner_Location_ID;
 }
 
 /** MOrderLine.beforeSave: lines of an unprocessed order, values from the order, the price-list check, LineNetAmt. */
