@@ -2,6 +2,7 @@
 // it says is unfinished gets a live job again (Queues.ensureLive); nothing here trusts Redis to still hold anything.
 import type { Db } from '@oms/db';
 import type { JobKey, Queues, WantedJob } from '@oms/queue';
+import { channelState } from '@oms/platforms';
 
 /** Rows read and checked per round trip: bounded memory and query size with tens of thousands of orders. */
 export const BATCH_SIZE = 1000;
@@ -151,11 +152,8 @@ export async function releaseStuckChannels(db: Db, now: Date, s: ReconcileSettin
       stuckSeconds === null
         ? `released: stuck in ${c.stage} with no start time`
         : `released after ${stuckSeconds} s stuck in ${c.stage}`;
-    const { count } = await db.channel.updateMany({
-      where: { id: c.id, stage: c.stage, stageStartedAt: c.stageStartedAt },
-      data: { stage: 'idle', stageStartedAt: null, lastError, lastErrorAt: now },
-    });
-    if (count === 1) released.push({ id: c.id, stage: c.stage, stuckSeconds });
+    if (await channelState.releaseStuck(db, c, lastError, now))
+      released.push({ id: c.id, stage: c.stage, stuckSeconds });
   }
   return released;
 }

@@ -1,15 +1,14 @@
 // What every route needs, built once by buildApp from its deps.
 import type { Config } from '@oms/config';
-import type { Db, Platform as PlatformRow, Channel as ChannelRow } from '@oms/db';
+import type { Db } from '@oms/db';
 import { type SecretBox } from '@oms/db';
 import type { JobKey, JobPayload, Queues } from '@oms/queue';
 import { type PlatformKind } from '@oms/core';
-import { getAdapter as platformAdapter, type PlatformAdapter, type ChannelAccess } from '@oms/platforms';
+import { getAdapter as platformAdapter, type PlatformAdapter } from '@oms/platforms';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@oms/logger';
 import { publishChannelChanged } from '@oms/scheduling';
 import { unavailable } from './errors';
-import { UNCONNECTED_PREFIX } from './views';
 
 export type AdapterLookup = (kind: PlatformKind) => PlatformAdapter | Promise<PlatformAdapter>;
 
@@ -57,30 +56,6 @@ export function makeHelpers(deps: {
       }),
     addFresh<K extends JobKey>(key: K, payload: JobPayload<K>, platform?: PlatformKind) {
       return deps.queues.addFresh(key, payload, platform ? { platform } : {});
-    },
-  };
-}
-
-/** A store with decrypted secrets, for the adapter. */
-export function storeAccess(box: SecretBox, platform: PlatformRow, channel: ChannelRow): ChannelAccess {
-  return {
-    platform: {
-      kind: platform.kind,
-      apiVersion: platform.apiVersion,
-      apiHost: platform.apiHost,
-      authHost: platform.authHost,
-      appId: platform.appId,
-      appSecret: box.decryptOptional(platform.appSecretEnc),
-      settings: (platform.settings ?? {}) as Record<string, unknown>,
-    },
-    channel: {
-      id: channel.id,
-      // A channel not yet connected has a placeholder: the adapter must not send it to the platform.
-      externalShopId: channel.externalShopId.startsWith(UNCONNECTED_PREFIX) ? '' : channel.externalShopId,
-      accessToken: box.decryptOptional(channel.accessTokenEnc),
-      refreshToken: box.decryptOptional(channel.refreshTokenEnc),
-      accessTokenExpiresAt: channel.accessTokenExpiresAt,
-      credentials: box.decryptJson<Record<string, string>>(channel.credentialsEnc),
     },
   };
 }

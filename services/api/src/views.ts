@@ -1,13 +1,14 @@
 // Rows to API shapes. Secrets and tokens never leave: only whether they are set, and their expiry.
 import type { Platform, Channel, Order, SyncRun, Shipment, ErpCall, SkuMapping, CarrierMapping } from '@oms/db';
 import type { z } from 'zod';
+import { UNCONNECTED_PREFIX } from '@oms/platforms';
 import type { channelView, orderSummary, platformView } from './schemas';
 
 export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 const isoReq = (d: Date): string => d.toISOString();
 
 /** Channels created before they are connected carry a placeholder shop id until the platform names it. */
-export const UNCONNECTED_PREFIX = 'unconnected-';
+export { UNCONNECTED_PREFIX };
 
 export function platformToView(p: Platform): z.output<typeof platformView> {
   return {

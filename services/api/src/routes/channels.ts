@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '@oms/db';
+import { channelState } from '@oms/platforms';
 import type { App } from '../app';
 import type { Ctx } from '../context';
 import { badRequest, conflict, notFound } from '../errors';
@@ -104,7 +105,7 @@ export function registerChannels(app: App, ctx: Ctx): void {
           externalShopId: rest.externalShopId ?? `${UNCONNECTED_PREFIX}${randomUUID()}`,
           syncStartAt: rest.syncStartAt ? new Date(rest.syncStartAt) : new Date(),
           // Without credentials the store must be connected (OAuth) before it can sync.
-          state: connected ? 'active' : 'needs_reauth',
+          state: channelState.stateForCredentials(connected),
         },
         include: { platform: true },
       });
@@ -124,7 +125,8 @@ export function registerChannels(app: App, ctx: Ctx): void {
       const before = await findChannel(ctx, req.params.id);
       const data = channelData(ctx, req.body);
       // New credentials on a channel waiting for them make it usable again.
-      if (before.state === 'needs_reauth' && (req.body.accessToken || req.body.credentials)) data.state = 'active';
+      if (req.body.accessToken || req.body.credentials)
+        Object.assign(data, channelState.stateAfterNewCredentials(before.state));
       const row = await ctx.db.channel.update({ where: { id: before.id }, data, include: { platform: true } });
       await ctx.channelChanged(row.id);
       return channelToView(row);
@@ -133,30 +135,21 @@ export function registerChannels(app: App, ctx: Ctx): void {
 
   app.delete('/channels/:id', { schema: { tags, params, response: { 204: z.null() } } }, async (req, reply) => {
     const c = await findChannel(ctx, req.params.id);
-    await ctx.db.channel.update({ where: { id: c.id }, data: { deletedAt: new Date(), state: 'paused' } });
+    await channelState.remove(ctx.db, c.id, new Date());
     await ctx.channelChanged(c.id);
     return reply.code(204).send(null);
   });
 
   app.post('/channels/:id/pause', { schema: { tags, params, response: { 200: channelView } } }, async (req) => {
     const c = await findChannel(ctx, req.params.id);
-    const row = await ctx.db.channel.update({
-      where: { id: c.id },
-      data: { state: 'paused' },
-      include: { platform: true },
-    });
+    const row = await channelState.pause(ctx.db, c.id);
     await ctx.channelChanged(c.id);
     return channelToView(row);
   });
 
   app.post('/channels/:id/resume', { schema: { tags, params, response: { 200: channelView } } }, async (req) => {
     const c = await findChannel(ctx, req.params.id);
-    const usable = !!c.accessTokenEnc || !!c.credentialsEnc;
-    const row = await ctx.db.channel.update({
-      where: { id: c.id },
-      data: { state: usable ? 'active' : 'needs_reauth', failureCount: 0 },
-      include: { platform: true },
-    });
+    const row = await channelState.resume(ctx.db, c);
     await ctx.channelChanged(c.id);
     return channelToView(row);
   });

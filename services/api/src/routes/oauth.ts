@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { type PlatformKind } from '@oms/core';
 import type { App } from '../app';
-import { storeAccess, type Ctx } from '../context';
+import { channelState, toChannelAccess } from '@oms/platforms';
+import type { Ctx } from '../context';
 import { HttpError, badRequest, conflict } from '../errors';
 import { idParams, platformKind } from '../schemas';
 import { signState, verifyState } from '../state';
@@ -39,7 +40,7 @@ export function registerOAuth(app: App, ctx: Ctx): void {
       const state = signState(ctx.config.APP_SECRET, c.id);
       let url: string;
       try {
-        url = adapter.authorizeUrl(storeAccess(ctx.box, c.platform, c), state, redirectUriFor(ctx, c.platform.kind));
+        url = adapter.authorizeUrl(toChannelAccess(ctx.box, c), state, redirectUriFor(ctx, c.platform.kind));
       } catch (err) {
         throw platformFailure(err, 'cannot build the authorization link');
       }
@@ -70,7 +71,7 @@ export function registerOAuth(app: App, ctx: Ctx): void {
       for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') query[k] = v;
       let tokens;
       try {
-        tokens = await adapter.exchangeCode(storeAccess(ctx.box, c.platform, c), {
+        tokens = await adapter.exchangeCode(toChannelAccess(ctx.box, c), {
           code: req.query.code,
           redirectUri: redirectUriFor(ctx, c.platform.kind),
           query,
@@ -84,20 +85,8 @@ export function registerOAuth(app: App, ctx: Ctx): void {
           `the seller authorized shop ${tokens.externalShopId}, but this channel is shop ${c.externalShopId}`,
         );
       }
-      await ctx.db.channel.update({
-        where: { id: c.id },
-        data: {
-          accessTokenEnc: ctx.box.encrypt(tokens.accessToken),
-          refreshTokenEnc: ctx.box.encryptOptional(tokens.refreshToken),
-          accessTokenExpiresAt: tokens.accessTokenExpiresAt,
-          refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
-          tokenVersion: { increment: 1 },
-          ...(tokens.externalShopId && placeholder ? { externalShopId: tokens.externalShopId } : {}),
-          state: 'active',
-          failureCount: 0,
-          lastError: null,
-          lastErrorAt: null,
-        },
+      await channelState.connected(ctx.db, ctx.box, c.id, tokens, {
+        externalShopId: placeholder ? tokens.externalShopId : undefined,
       });
       req.log.info({ channelId: c.id }, 'store connected');
       await ctx.channelChanged(c.id);

@@ -8,10 +8,10 @@ import { z } from 'zod';
 import type { Channel, Platform, PlatformKind } from '@oms/db';
 import type { App } from '../app';
 import { safeEqual } from '../auth';
-import { storeAccess, type Ctx } from '../context';
+import type { Ctx } from '../context';
 import type { Metrics } from '../metrics';
 import { platformKind } from '../schemas';
-import type { WebhookEvent, WebhookRequest } from '@oms/platforms';
+import { toChannelAccess, type WebhookEvent, type WebhookRequest } from '@oms/platforms';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const clip = (s: string | null | undefined, n = 200) => (s == null ? null : s.length > n ? `${s.slice(0, n)}…` : s);
@@ -129,11 +129,7 @@ export function registerWebhooks(scope: App, ctx: Ctx, metrics: Metrics): void {
         const request = webhookRequest(req);
         const url = new URL(request.url);
         url.searchParams.set('secret', secret);
-        event = adapter.verifyWebhook(
-          storeAccess(ctx.box, channel.platform, channel),
-          { ...request, url: url.toString() },
-          stored,
-        );
+        event = adapter.verifyWebhook(toChannelAccess(ctx.box, channel), { ...request, url: url.toString() }, stored);
       } catch (err) {
         return deny((err as { reason?: string }).reason ?? (err as Error).message, channel.id);
       }
