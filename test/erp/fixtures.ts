@@ -20,6 +20,7 @@ export interface IdempiereControl {
     errorRate?: number;
     downForMs?: number;
     processingMsPerOrder?: number;
+    lostReplyRate?: number;
   }): void;
   clearFaults(): void;
   ship(req: {

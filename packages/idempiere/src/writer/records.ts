@@ -26,6 +26,7 @@ const CALLS = {
   'create-product': ['POST', 'M_Product'],
   void: ['PUT', 'C_Order'],
   update: ['PUT', 'C_Order'],
+  reactivate: ['PUT', 'C_Order'],
   'check-shipped': ['GET', 'M_InOut'],
   'record-shipment': ['GET', 'M_InOut'],
   'write-tracking': ['PUT', 'M_InOut'],

@@ -1,14 +1,15 @@
 // Orders already in iDempiere whose platform order changed: cancelled or returned → void (unless shipped:
-// flagged for the operator), content changed before shipment → one transactional update, after it → flagged.
+// flagged for the operator), content changed before shipment → re-activated and updated (change.ts), after it →
+// flagged.
 import type { OrderStatus } from '@oms/core';
-import type { BatchRequest } from '../client';
 import type { IdRecord } from '../model';
 import { listValue } from '../model';
 import type { IdempiereError } from '../errors';
 import { f } from '../filter';
 import { mapOrder } from '../mapping';
+import { changeOrder } from './change';
 import { resolveProducts } from './create';
-import { callRecord, errorMessage, requestRecord } from './records';
+import { callRecord, errorMessage } from './records';
 import type { CallRow, Decide, Row, RowUpdate, WriterContext, Work } from './types';
 
 const SHIPPED_STATUSES: OrderStatus[] = ['shipped', 'delivered', 'completed', 'returned'];
@@ -164,62 +165,8 @@ export async function updateExisting(ctx: WriterContext, w: Work, decide: Decide
   const shipped = await shippedDocument(ctx, r, calls);
   if (shipped)
     return attention(`changed on the platform after shipment ${shipped}: check the ERP order ${base.documentNo}`);
-  if (docStatus === 'VO' || docStatus === 'CL')
-    return attention(`changed on the platform but the ERP order is ${docStatus}`);
-
-  // Reactivate, replace the lines, complete: one transactional batch, all or nothing.
-  const started = performance.now();
-  const lines = await ctx.client.getAll<IdRecord>('C_OrderLine', {
-    filter: f.eq('C_Order_ID', erpOrderId),
-    select: ['Line'],
-  });
-  const body: Record<string, unknown> = { ...mapped.body };
-  // Fixed once lines exist (core MOrder); the customer stays as created.
-  for (const k of [
-    'C_BPartner_ID',
-    'C_BPartner_Location_ID',
-    'M_PriceList_ID',
-    'DateOrdered',
-    'AD_Org_ID',
-    'IsSOTrx',
-    'doc-action',
-  ])
-    delete body[k];
-  body.C_OrderLine = [...lines.map((l) => ({ id: l.id, '(delete)': true })), ...(mapped.body.C_OrderLine as unknown[])];
-  if (row.channel.completeInErp) body['doc-action'] = 'CO';
-  const requests: BatchRequest[] = [];
-  if (docStatus === 'CO' || docStatus === 'IP')
-    requests.push({ method: 'PUT', path: `v1/models/C_Order/${erpOrderId}`, body: { 'doc-action': 'RE' } });
-  requests.push({ method: 'PUT', path: `v1/models/C_Order/${erpOrderId}`, body });
-  try {
-    const results = await ctx.client.batch(requests, { transaction: true });
-    const failed = results.find((x) => x.error);
-    if (failed?.error) throw failed.error;
-    const rec = results[results.length - 1]!.body as IdRecord;
-    calls.push(
-      callRecord('update', {
-        orderId: row.id,
-        recordId: erpOrderId,
-        request: requestRecord(body, { fingerprint: mapped.fingerprint, reactivated: requests.length > 1 }),
-        durationMs: performance.now() - started,
-        documentNo: base.documentNo,
-      }),
-    );
-    return written(
-      { docStatus: listValue(rec?.DocStatus) ?? docStatus },
-      'updated: changed on the platform before shipment',
-    );
-  } catch (err) {
-    calls.push(
-      callRecord('update', {
-        orderId: row.id,
-        recordId: erpOrderId,
-        request: requestRecord(body, { fingerprint: mapped.fingerprint }),
-        status: (err as IdempiereError).status ?? null,
-        durationMs: performance.now() - started,
-        error: errorMessage(err),
-      }),
-    );
-    throw err;
-  }
+  // RE on its own, then one PUT with the changes and CO (change.ts): what the real plugin allows.
+  const result = await changeOrder(ctx, r, erpOrderId, mapped, base.documentNo, calls);
+  if ('attention' in result) return attention(result.attention);
+  return written({ docStatus: result.docStatus }, 'updated: changed on the platform before shipment');
 }
