@@ -229,5 +229,9 @@ describe('POReference and customer keys', () => {
       Postal: '110',
       C_Country_ID: { lookupColumn: 'CountryCode', lookupValue: 'TW' },
     });
+    // the location's client-made UU, which orders of the same batch reference as {"uid": …}
+    expect((body.C_BPartner_Location as Record<string, unknown>[])[0]!.C_BPartner_Location_UU).toBeUndefined();
+    const withUU = customerBody(channel, order(), 'OMS-1', 'uu-1');
+    expect((withUU.C_BPartner_Location as Record<string, unknown>[])[0]!.C_BPartner_Location_UU).toBe('uu-1');
   });
 });

@@ -128,7 +128,19 @@ export function recipientText(order: Pick<CanonicalOrder, 'recipient'>): string 
 }
 
 /** New C_BPartner with its location and contact, created in the same request as the order. */
-export function customerBody(channel: ChannelMapping, order: CanonicalOrder, value: string): Record<string, unknown> {
+/**
+ * The C_BPartner of a new buyer, with a location from the recipient address and a contact. `locationUU` is a
+ * client-made C_BPartner_Location_UU: the plugin keeps it on insert, so an order in the same batch references the
+ * location as `{"uid": …}` (LookupTypeConverter resolves it in the batch's transaction) and core does not overwrite
+ * the channel's price list and rules with the partner's (docs/idempiere.md, "Order import: columns and core
+ * behaviour").
+ */
+export function customerBody(
+  channel: ChannelMapping,
+  order: CanonicalOrder,
+  value: string,
+  locationUU?: string,
+): Record<string, unknown> {
   const r = order.recipient;
   const name = clip(order.buyer.name ?? r?.name ?? order.buyer.email ?? `Buyer ${order.buyer.id ?? value}`, 60);
   const location: Record<string, unknown> = { id: 0 };
@@ -147,6 +159,7 @@ export function customerBody(channel: ChannelMapping, order: CanonicalOrder, val
     C_BPartner_Location: [
       {
         Name: clip(r?.city ?? r?.address1 ?? 'Ship to', 60),
+        ...(locationUU ? { C_BPartner_Location_UU: locationUU } : {}),
         IsShipTo: true,
         IsBillTo: true,
         ...(r?.phone ? { Phone: clip(r.phone, 40) } : {}),

@@ -7,6 +7,7 @@ import { fkId, listValue } from '../model';
 import { IdempiereError } from '../errors';
 import { customerBody } from '../mapping';
 import type { CustomerNeed } from './catalog';
+import { attachLocations, newLocationUU } from './locations';
 import { callRecord, errorMessage, requestRecord } from './records';
 import type { PreparedBatch, SendHooks, WriterContext, Work } from './types';
 
@@ -46,10 +47,15 @@ export async function sendCreates(ctx: WriterContext, batch: PreparedBatch, hook
   for (const r of ready) {
     const c = r.need.create;
     if (!c || customerAt.has(c.value)) continue;
-    const body = customerBody(r.w.row.channel, r.w.canon, c.value);
+    const body = customerBody(r.w.row.channel, r.w.canon, c.value, newLocationUU(ctx, c.value));
     customerAt.set(c.value, { index: requests.length, create: c, orderId: r.w.row.id, body });
     requests.push({ method: 'POST', path: 'v1/models/C_BPartner', body });
   }
+  // every order names its partner location, or core overwrites the channel's price list and rules (locations.ts)
+  await attachLocations(
+    ctx,
+    ready.map((r) => ({ need: r.need, body: r.mapped.body })),
+  );
   const orderAt = ready.map((r) => {
     requests.push({ method: 'POST', path: 'v1/models/C_Order', body: r.mapped.body });
     return requests.length - 1;

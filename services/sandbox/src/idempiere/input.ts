@@ -74,6 +74,11 @@ export function applyInput(
       }
     }
     const col = resolveColumn(def, key);
+    // DefaultPOSerializer.fromJson sets a UU column given on insert (PO.saveNew keeps it); never on update
+    if (col.type === 'UUID' && isNew && typeof value === 'string' && value !== '') {
+      row[col.name] = value;
+      continue;
+    }
     if (col.type === 'ID' || col.type === 'UUID') continue;
     const converted = convertInput(store, ctx, col, value, hooks);
     if (isNew) {

@@ -216,7 +216,13 @@ export class Models {
     row.UpdatedBy = ctx.userId;
     if (isNew) {
       row[def.key] = this.store.newId(def.name);
-      row[def.uu] = randomUUID();
+      if (typeof row[def.uu] !== 'string' || !row[def.uu]) row[def.uu] = randomUUID();
+      else if (this.store.getByUU(def.name, row[def.uu] as string))
+        throw new RestError(
+          500,
+          'Save error',
+          `duplicate key value violates unique constraint "${def.uu.toLowerCase()}_idx"`,
+        );
       row.Created = now;
       row.CreatedBy = ctx.userId;
       this.store.insert(def.name, row);

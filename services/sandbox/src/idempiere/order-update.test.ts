@@ -132,6 +132,39 @@ describe('order update as the real plugin allows it', () => {
     });
   });
 
+  it('DefaultPOSerializer.fromJson keeps a client-made C_BPartner_Location_UU; LookupTypeConverter resolves {uid} in the same batch', async () => {
+    const uu = '5f0c8a52-0d7e-4c39-9d7b-1f1a3c6e9a01';
+    const r = await rest('POST', '/batch?transaction=false', {
+      token,
+      body: [
+        {
+          method: 'POST',
+          path: 'v1/models/C_BPartner',
+          body: {
+            Value: 'BP-UU-1',
+            Name: 'UU buyer',
+            IsCustomer: true,
+            M_PriceList_ID: 102,
+            C_BPartner_Location: [{ C_BPartner_Location_UU: uu, C_Location_ID: { id: 0, City: 'Tainan' } }],
+          },
+        },
+        {
+          method: 'POST',
+          path: 'v1/models/C_Order',
+          body: {
+            ...orderBody('PO-UU-1', { C_BPartner_ID: { lookupColumn: 'Value', lookupValue: 'BP-UU-1' } }),
+            C_BPartner_Location_ID: { uid: uu },
+          },
+        },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body[0].body.C_BPartner_Location[0].uid).toBe(uu);
+    expect(r.body[1].statusCode, JSON.stringify(r.body[1].body)).toBe(201);
+    expect(r.body[1].body.C_BPartner_Location_ID.id).toBe(r.body[0].body.C_BPartner_Location[0].id);
+    expect(r.body[1].body.M_PriceList_ID.id).toBe(101); // the location was given: setBPartner did not run
+  });
+
   it('MOrder.voidIt → createReversals: VO reverse-corrects a completed shipment; MOrder.reActivateIt allows RE after shipment', async () => {
     const o = await completed('PO-UPD-VO');
     const s = await ctrl('POST', '/ship', { orderId: o.id, shipper: '黑貓宅急便', trackingNo: 'VO-1' });
