@@ -71,10 +71,22 @@ describe('channel state transitions', () => {
       lastError: null,
       failureCount: 0,
     });
-    // The state the run started with decides: a channel that was not failing keeps its state.
+    // A channel that is not failing keeps its state.
     const paused = await channel({ state: 'paused', failureCount: 1 });
     await channelState.finishSucceeded(database.db, paused, at);
     expect(await reread(paused.id)).toMatchObject({ state: 'paused', failureCount: 0, lastSuccessAt: at });
+  });
+
+  it('a pause made while a run is going survives the run’s outcome, success or failure', async () => {
+    // The run read the channel as failing (resp. active) when it started; the operator paused it meanwhile.
+    const wasFailing = await channel({ state: 'failing', stage: 'fetching', stageStartedAt: at, failureCount: 4 });
+    const wasActive = await channel({ stage: 'fetching', stageStartedAt: at, failureCount: 5 });
+    await channelState.pause(database.db, wasFailing.id);
+    await channelState.pause(database.db, wasActive.id);
+    await channelState.finishSucceeded(database.db, wasFailing, at);
+    await channelState.recordFailure(database.db, wasActive, 'boom', at, 3);
+    expect(await reread(wasFailing.id)).toMatchObject({ state: 'paused', stage: 'idle', lastSuccessAt: at });
+    expect(await reread(wasActive.id)).toMatchObject({ state: 'paused', stage: 'idle', lastError: 'boom' });
   });
 
   it('recordFailure counts the failure, keeps the error, and shows an active channel failing after N', async () => {

@@ -53,44 +53,36 @@ export async function advanceCursor(
 }
 
 /**
- * A run succeeded: idle, last success now, error and failures forgotten, and a channel that was failing when the
- * run started is active again (recovered).
+ * A run succeeded: idle, last success now, error and failures forgotten, and a channel that is failing is active
+ * again (recovered). The state is changed only if it is still `failing` when the run ends: an operator's pause, or
+ * a needs_reauth set while the run was going, is never overwritten by the run's outcome.
  */
-export async function finishSucceeded(db: DbClient, channel: Pick<Channel, 'id' | 'state'>, at: Date): Promise<void> {
+export async function finishSucceeded(db: DbClient, channel: Pick<Channel, 'id'>, at: Date): Promise<void> {
   await db.channel.update({
     where: { id: channel.id },
-    data: {
-      ...IDLE,
-      lastSuccessAt: at,
-      lastError: null,
-      failureCount: 0,
-      ...(channel.state === 'failing' ? { state: 'active' } : {}),
-    },
+    data: { ...IDLE, lastSuccessAt: at, lastError: null, failureCount: 0 },
   });
+  await db.channel.updateMany({ where: { id: channel.id, state: 'failing' }, data: { state: 'active' } });
 }
 
 /**
- * A run failed: idle, the error kept for the operator, one failure more (counted from the row the run started
- * with); an active channel shows as failing after `failingAfter` failures in a row.
+ * A run failed: idle, the error kept for the operator, one failure more; a channel that is still active when the
+ * run ends shows as failing after `failingAfter` failures in a row (never a paused or needs_reauth one).
  */
 export async function recordFailure(
   db: DbClient,
-  channel: Pick<Channel, 'id' | 'state' | 'failureCount'>,
+  channel: Pick<Channel, 'id'>,
   message: string,
   at: Date,
   failingAfter: number,
 ): Promise<void> {
-  const failures = channel.failureCount + 1;
-  await db.channel.update({
+  const row = await db.channel.update({
     where: { id: channel.id },
-    data: {
-      ...IDLE,
-      lastError: errorText(message),
-      lastErrorAt: at,
-      failureCount: failures,
-      ...(channel.state === 'active' && failures >= failingAfter ? { state: 'failing' } : {}),
-    },
+    data: { ...IDLE, lastError: errorText(message), lastErrorAt: at, failureCount: { increment: 1 } },
+    select: { failureCount: true },
   });
+  if (row.failureCount >= failingAfter)
+    await db.channel.updateMany({ where: { id: channel.id, state: 'active' }, data: { state: 'failing' } });
 }
 
 /** A run the platform rate-limited: idle, and nothing counted against the channel (its queue waits instead). */
