@@ -9,11 +9,11 @@ export type IdempiereErrorKind =
   | 'forbidden'
   /** Record or table does not exist (404). */
   | 'not_found'
-  /** The data is wrong: mandatory/foreign key/column/doc-action errors. Retrying changes nothing. */
+  /** A business refusal (any other 4xx; a 500 save/update/delete/doc-action error): retrying changes nothing. */
   | 'validation'
-  /** A lock or statement timeout on the server (document number sequence, deadlock): try again. */
+  /** A database-level condition (lock or statement timeout, deadlock, serialization, document number): try again. */
   | 'lock_timeout'
-  /** An unexplained server error (500 without a business message): try again. */
+  /** An unexplained server error (a 500 whose title is not a business refusal): try again. */
   | 'server'
   /** No answer: connection refused/reset, request timeout, 502/503/504. */
   | 'unavailable';
@@ -50,11 +50,35 @@ export class IdempiereError extends Error {
   }
 }
 
-const LOCK_OR_TIMEOUT =
-  /time-?d?\s?out|timeout|lock|deadlock|could not serialize|GenerateDocumentNo|canceling statement|connection (reset|refused|closed)|too many connections/i;
-// Messages of model validation and document processing: data problems, not server trouble.
-const BUSINESS =
-  /Save error|SaveError|FailedProcessingDocument|Mandatory|FillMandatory|NoLines|NotOnPriceList|Foreign ID|not found in|Cannot update|does not exist|Wrong name for column|Invalid|ParentComplete|NotAllowed|Period ?Closed|PeriodClosed|credit|ValidationError|not valid|Error processing document|Document ?Action/i;
+// Classification goes by HTTP status and title, never by words inside the detail: details quote the order's own
+// data (a ProductNotOnPriceList detail names the product, "PADLOCK-01 - Padlock"), and they are translated into the
+// login language (docs/idempiere.md, "Error classes").
+
+/**
+ * 500 titles of a business refusal. ModelResourceImpl hard-codes "Save error", "Update error", "Delete error" and
+ * "Server error" in English whatever the login language; only the doc-action title is Msg.getMsg
+ * ("FailedProcessingDocument"), so it is listed in every language we know (zh_TW: the stand-in's text, see
+ * services/sandbox/src/idempiere/messages.ts).
+ */
+const BUSINESS_TITLES = new Set(
+  ['Save error', 'Update error', 'Delete error', 'Failed when processing document', '處理文件時失敗'].map((t) =>
+    t.toLowerCase(),
+  ),
+);
+/** The outer catch of ModelResourceImpl#create/#update: business only when LookupTypeConverter refused a value. */
+const SERVER_ERROR = 'server error';
+const LOOKUP_REFUSAL = /^(Could not convert value|More than one ID found|Column not found ->|Date wrongly formatted)/;
+
+/**
+ * Database-level conditions, the only transient 500s: whole words or exact phrases (PostgreSQL's and core's own
+ * texts), so that data quoted in a detail ("Padlock", "Deadlock Pro") never matches.
+ */
+const DB_LEVEL = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_])(?:deadlock detected|lock timeout|statement timeout|could not obtain lock|` +
+    String.raw`could not serialize|serialization failure|canceling statement|GenerateDocumentNo(?:TimeOut)?|` +
+    String.raw`connection (?:reset|refused|closed)|too many connections)(?![\p{L}\p{N}_])`,
+  'iu',
+);
 
 export interface ErrorBody {
   title?: unknown;
@@ -66,29 +90,53 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
 }
 
+/** The kind of an error reply from its status, title and detail (see the rules above). */
+function kindOf(status: number, title: string | undefined, detail: string | undefined): IdempiereErrorKind {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 408 || status === 429 || status === 502 || status === 503 || status === 504) return 'unavailable';
+  if (status < 500) return 'validation';
+  if (DB_LEVEL.test(`${title ?? ''}\n${detail ?? ''}`)) return 'lock_timeout';
+  const t = title?.toLowerCase();
+  if (t && BUSINESS_TITLES.has(t)) return 'validation';
+  if (t === SERVER_ERROR && detail && LOOKUP_REFUSAL.test(detail)) return 'validation';
+  // Any other 500 (an unknown title, an HTML page, no body): unexplained, so retried until the attempts run out.
+  return 'server';
+}
+
+/**
+ * A refused transaction=true batch (BatchRequestResourseImpl#processBatch): HTTP 400 with the results up to the
+ * failing item, which is the first one with statusCode >= 400.
+ */
+function failingItem(body: unknown): { index: number; status: number; body: unknown } | undefined {
+  if (!Array.isArray(body)) return undefined;
+  for (let i = 0; i < body.length; i++) {
+    const x = (body[i] ?? {}) as { statusCode?: unknown; body?: unknown };
+    const code = Number(x.statusCode);
+    if (Number.isFinite(code) && code >= 400) return { index: i, status: code, body: x.body };
+  }
+  return undefined;
+}
+
 /** Classifies an HTTP error reply of iDempiere. */
 export function classifyHttpError(
   status: number,
   body: unknown,
   where: { method?: string; path?: string } = {},
 ): IdempiereError {
-  const b = (body && typeof body === 'object' ? body : {}) as ErrorBody;
+  const item = failingItem(body);
+  const own = item ? item.body : body;
+  const b = (own && typeof own === 'object' ? own : {}) as ErrorBody;
   const title = text(b.title);
-  const detail = text(b.detail) ?? (typeof body === 'string' ? text(body.slice(0, 500)) : undefined);
-  const said = [title, detail].filter(Boolean).join(': ') || `HTTP ${status}`;
-  const message = `iDempiere ${where.method ?? ''} ${where.path ?? ''} → ${status} ${said}`.replace(/\s+/g, ' ').trim();
+  const detail = text(b.detail) ?? (typeof own === 'string' ? text(own.slice(0, 500)) : undefined);
+  const said = [title, detail].filter(Boolean).join(': ') || `HTTP ${item?.status ?? status}`;
+  const at = item ? ` item ${item.index + 1} (${item.status})` : '';
+  const message = `iDempiere ${where.method ?? ''} ${where.path ?? ''} → ${status}${at} ${said}`
+    .replace(/\s+/g, ' ')
+    .trim();
   const details = { status, title, detail, ...where };
-  const both = `${title ?? ''} ${detail ?? ''}`;
-  if (status === 401) return new IdempiereError('auth', message, details);
-  if (status === 403) return new IdempiereError('forbidden', message, details);
-  if (status === 404) return new IdempiereError('not_found', message, details);
-  if (status === 408 || status === 429 || status === 502 || status === 503 || status === 504)
-    return new IdempiereError('unavailable', message, details);
-  if (LOCK_OR_TIMEOUT.test(both)) return new IdempiereError('lock_timeout', message, details);
-  if (status >= 400 && status < 500) return new IdempiereError('validation', message, details);
-  // 500: older servers report mandatory/save/doc-action failures as 500; those are business errors.
-  if (BUSINESS.test(both)) return new IdempiereError('validation', message, details);
-  return new IdempiereError('server', message, details);
+  return new IdempiereError(kindOf(item?.status ?? status, title, detail), message, details);
 }
 
 /** Classifies a failure to get any reply (network, abort on timeout). */

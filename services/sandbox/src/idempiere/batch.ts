@@ -44,7 +44,7 @@ export function modelWrite(
       return { status: 200, body: models.remove(ctx, def, id) };
     });
   } catch (err) {
-    if (err instanceof RestError) return { status: err.status, body: errorBody(err) };
+    if (err instanceof RestError) return { status: err.status, body: errorBody(err, ctx.language) };
     state.log?.warn?.({ err }, 'idempiere sandbox: unexpected error');
     return {
       status: 500,

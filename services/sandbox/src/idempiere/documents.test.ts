@@ -6,14 +6,19 @@ import { countOrders, orderBody, rest, token, useIdempiereSandbox } from '../tes
 useIdempiereSandbox();
 
 describe('document actions', () => {
-  it('CO without lines fails with 500 @NoLines@ and rolls the whole request back', async () => {
+  // ModelResourceImpl#runDocAction: Msg FailedProcessingDocument, the process message through parseTranslation
+  it('CO without lines fails with 500 "Failed when processing document" and rolls the whole request back', async () => {
     const r = await rest('POST', '/models/c_order', {
       token,
       body: { ...orderBody('PO-NOLINES'), C_OrderLine: undefined, 'doc-action': 'CO' },
     });
     expect(r.status).toBe(500);
     expect(r.body.status).toBe(500);
-    expect(r.body.detail).toContain('@NoLines@');
+    expect(r.body).toEqual({
+      title: 'Failed when processing document',
+      status: 500,
+      detail: 'No Document Lines found',
+    });
     expect(await countOrders('PO-NOLINES')).toBe(0);
   });
 

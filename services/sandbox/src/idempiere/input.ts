@@ -2,7 +2,7 @@
 // column type, foreign keys in every documented form, the updatable/processed checks of a PUT
 // (docs/idempiere.md, "Writing models and documents").
 import { type ColumnDef, LISTS, type TableDef, propertyName, tableDef } from './dictionary';
-import { validation } from './errors';
+import { lookupError, validation } from './errors';
 import type { LoginContext } from './models';
 import { visible } from './query';
 import { identifierOf } from './serialize';
@@ -193,7 +193,7 @@ function lookup(store: Store, ctx: LoginContext, col: ColumnDef, value: unknown)
   }
   if (typeof value.uid === 'string') {
     const r = store.getByUU(target.name, value.uid);
-    if (!r || !visible(ctx, r)) throw notFound(value.uid);
+    if (!r || !visible(ctx, r)) throw lookupError(value, target.name);
     return r[target.key] as number;
   }
   if (value.identifier !== undefined) {
@@ -208,7 +208,7 @@ function lookup(store: Store, ctx: LoginContext, col: ColumnDef, value: unknown)
       for (const r of store.all(target.name))
         if (usable(r) && identifierOf(store, target, r) === wanted) return r[target.key] as number;
     }
-    throw notFound(`identifier '${wanted}'`);
+    throw lookupError(value, target.name);
   }
   if (value.lookupColumn !== undefined) {
     const lc = target.byLower.get(String(value.lookupColumn).toLowerCase());
@@ -223,7 +223,7 @@ function lookup(store: Store, ctx: LoginContext, col: ColumnDef, value: unknown)
       if (r[lc.name] !== null && r[lc.name] !== undefined && String(r[lc.name]) === String(wanted))
         return r[target.key] as number;
     }
-    throw notFound(`${lc.name}=${JSON.stringify(wanted)}`);
+    throw lookupError(value, target.name);
   }
   throw validation(`Invalid value for column ${col.name}: ${JSON.stringify(value)}`);
 }

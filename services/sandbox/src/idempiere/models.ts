@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { TABLE_BY_LOWER, type TableDef, tableDef } from './dictionary';
 import { runDocAction } from './doc-actions';
-import { validation } from './errors';
+import { childSaveError, validation } from './errors';
 import { parseSelect } from './filter';
 import { type ChildGroup, applyInput, changedColumns, isObject, sameValue } from './input';
 import { queryRows, visible, withExpand } from './query';
@@ -77,7 +77,12 @@ export class Models {
     const row = this.newRow(ctx, def);
     const { children, docAction } = this.applyInput(ctx, def, row, body, true);
     this.save(ctx, def, row, true, undefined);
-    const childJson = this.saveChildren(ctx, def, row, children, false);
+    let childJson: Record<string, unknown[]>;
+    try {
+      childJson = this.saveChildren(ctx, def, row, children, false);
+    } catch (err) {
+      throw err instanceof RestError ? childSaveError(err) : err;
+    }
     const processMsg = runDocAction(this.store, ctx, def, row, docAction);
     return this.reply(def, row, childJson, processMsg);
   }

@@ -1,9 +1,11 @@
 // How the stand-in answers: JSON with the plugin's content type, errors as {title, status, detail}.
 import type { FastifyReply } from 'fastify';
+import { parseTranslation } from './messages';
 import { RestError } from './store';
 
-export function errorBody(e: RestError) {
-  return { title: e.title, status: e.status, detail: e.detail };
+/** ErrorBuilder's {title, status, detail}, "@Key@" tokens rendered in the login's language (messages.ts). */
+export function errorBody(e: RestError, language = 'en_US') {
+  return { title: parseTranslation(language, e.title), status: e.status, detail: parseTranslation(language, e.detail) };
 }
 
 export function send(reply: FastifyReply, status: number, body: unknown) {

@@ -108,7 +108,8 @@ export function orderLineBeforeSave(store: Store, row: Row, isNew: boolean): voi
     );
     const docType = store.get('C_DocType', order.C_DocTypeTarget_ID as number);
     if (!price && docType?.IsNoPriceListCheck !== true) {
-      throw saveError(`ProductNotOnPriceList - product ${String(product.Value)} is not on the price list of the order`);
+      // MOrderLine.beforeSave: Msg ProductNotOnPriceList, with the product's value and name
+      throw saveError(`@ProductNotOnPriceList@ - ${String(product.Value)} - ${String(product.Name)}`);
     }
     // No callouts on /models: only when both PriceActual and PriceList are 0 does the model take the list price.
     if (price && !row.PriceActual && !row.PriceList) {
