@@ -38,6 +38,15 @@ async function shippedDocument(ctx: WriterContext, row: Row, calls: CallRow[]): 
   return page.records[0] ? String(page.records[0].DocumentNo ?? page.records[0].id) : null;
 }
 
+/** How many lines of the ERP order have something delivered (C_OrderLine.QtyDelivered ≠ 0). */
+async function deliveredLines(ctx: WriterContext, erpOrderId: number): Promise<number> {
+  const lines = await ctx.client.getAll<IdRecord>('C_OrderLine', {
+    filter: f.eq('C_Order_ID', erpOrderId),
+    select: ['QtyDelivered'],
+  });
+  return lines.filter((l) => Number(l.QtyDelivered ?? 0) !== 0).length;
+}
+
 /** The fingerprint of the last successful create/update (or the baseline taken when it was found by lookup). */
 async function lastFingerprint(ctx: WriterContext, orderId: string): Promise<string | null> {
   const rows = await ctx.db.$queryRaw<{ fp: string }[]>`
@@ -84,6 +93,14 @@ export async function updateExisting(ctx: WriterContext, w: Work, decide: Decide
           : `cancelled on the platform but already shipped (${shipped}): reverse the shipment in iDempiere, then void the order`,
       );
     }
+    // MOrder.voidIt reverse-corrects completed shipments: re-read the deliveries right before the VO, so a shipment
+    // completed since the check above is never reversed behind the warehouse's back (docs/idempiere.md, "Writing
+    // models and documents").
+    const delivered = await deliveredLines(ctx, erpOrderId);
+    if (delivered > 0)
+      return attention(
+        `cancelled on the platform but ${delivered} line(s) of ERP order ${base.documentNo} were shipped meanwhile: reverse the shipment in iDempiere, then void the order`,
+      );
     const started = performance.now();
     try {
       const rec = await ctx.client.docAction<IdRecord>('C_Order', erpOrderId, 'VO');
