@@ -3,6 +3,7 @@
 // the login claims, and single-use refresh tokens whose reuse revokes the whole chain ("breach").
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { LoginContext } from './models';
+import { errorBody } from './reply';
 import { SEED } from './seed';
 import { RestError } from './store';
 
@@ -90,7 +91,7 @@ export class Auth {
   }
 
   /** Verifies signature, issuer and expiry; throws 401 with the verifier's message as title. */
-  verify(token: string, checkExpiry = true): Claims {
+  verify(token: string, checkExpiry = true, now = Date.now()): Claims {
     const parts = token.split('.');
     if (parts.length !== 3)
       throw new RestError(401, 'The token was expected to have 3 parts, but got ' + parts.length + '.', '');
@@ -117,7 +118,7 @@ export class Auth {
     }
     if (claims.iss !== 'idempiere.org')
       throw new RestError(401, "The Claim 'iss' value doesn't match the required issuer.", '');
-    if (checkExpiry && typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) {
+    if (checkExpiry && typeof claims.exp === 'number' && claims.exp * 1000 <= now) {
       throw new RestError(
         401,
         `The Token has expired on ${new Date(claims.exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}.`,
@@ -131,10 +132,10 @@ export class Auth {
    * The request filter: Bearer header required (else 401 with an empty body: returns null), token valid and not
    * revoked. roleRequired: the step-1 token (no AD_Role_ID) is refused outside /auth/*.
    */
-  authenticate(header: string | undefined, roleRequired: boolean): Claims | null {
+  authenticate(header: string | undefined, roleRequired: boolean, now = Date.now()): Claims | null {
     if (!header || !/^Bearer\s+\S+/i.test(header)) return null;
     const token = header.replace(/^Bearer\s+/i, '').trim();
-    const claims = this.verify(token);
+    const claims = this.verify(token, true, now);
     if (claims.kind === 'refresh') throw new RestError(401, 'Invalid token', 'A refresh token is not an access token');
     const chain = this.chainOfAccess.get(claims.jti);
     if (chain && this.revokedChains.has(chain))
@@ -147,6 +148,20 @@ export class Auth {
       );
     }
     return claims;
+  }
+
+  /**
+   * The request filter on one batch item: BatchRequestResourseImpl#processBatch builds a ContainerRequest per item
+   * with the batch's headers, so RequestFilter runs again when the item starts (`at`). The item's 401 reply, or
+   * null while the token holds (docs/idempiere.md, "Authentication and tokens").
+   */
+  itemFilter(header: string | undefined, at: number): { status: number; body: unknown } | null {
+    try {
+      return this.authenticate(header, true, at) ? null : { status: 401, body: '' };
+    } catch (err) {
+      if (err instanceof RestError) return { status: err.status, body: errorBody(err) };
+      throw err;
+    }
   }
 
   loginContext(claims: Claims): LoginContext {

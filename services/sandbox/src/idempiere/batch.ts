@@ -78,14 +78,19 @@ export function runBatch(
   ctx: LoginContext,
   items: unknown[],
   transaction: boolean,
+  /** RequestFilter again for item i (auth.ts itemFilter): its 401 reply once the token has expired, else null */
+  itemAuth?: (i: number) => WriteResult | null,
 ): WriteResult {
   const results: { status: string; statusCode: number; body: unknown }[] = [];
   const committed = transaction ? committedView(state, items) : undefined;
   const runOne = (it: unknown) => {
     const p = parseBatchItem(it);
-    const r = p.ok
-      ? modelWrite(state, p.method, ctx, p.table, p.id, p.body, committed)
-      : { status: p.status, body: p.message };
+    const denied = itemAuth?.(results.length);
+    const r = denied
+      ? denied
+      : p.ok
+        ? modelWrite(state, p.method, ctx, p.table, p.id, p.body, committed)
+        : { status: p.status, body: p.message };
     results.push({ status: REASONS[r.status] ?? String(r.status), statusCode: r.status, body: r.body });
     return r.status === 200 || r.status === 201 || r.status === 202;
   };

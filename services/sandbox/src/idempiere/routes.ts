@@ -215,13 +215,19 @@ export async function registerApi(app: FastifyInstance, state: IdempiereState): 
           });
         const transaction = String(q(req).transaction ?? 'true').toLowerCase() !== 'false';
         let units = 0;
+        const unitsBefore: number[] = [];
         for (const it of items) {
+          unitsBefore.push(units);
           const parsed = parseBatchItem(it);
           if (parsed.ok) units += orderUnits(parsed.method, parsed.table, parsed.body);
         }
-        const r = await writes.run('POST', req.url, `batch${transaction ? '' : ' (no transaction)'}`, units, () =>
-          runBatch(state, ctx, items, transaction),
-        );
+        const r = await writes.run('POST', req.url, `batch${transaction ? '' : ' (no transaction)'}`, units, () => {
+          // item i starts once the processing time P of the orders before it has passed (auth.ts itemFilter)
+          const t0 = Date.now();
+          const p = faults.processingMsPerOrder;
+          const at = (i: number) => Math.max(Date.now(), t0 + p * unitsBefore[i]!);
+          return runBatch(state, ctx, items, transaction, (i) => auth.itemFilter(req.headers.authorization, at(i)));
+        });
         return faults.sendWrite(reply, r.status, r.body);
       });
     },
