@@ -84,6 +84,40 @@ describe('updating a changed order: RE, then one PUT with the changes and CO', (
     expect((await row(c.id))?.erpState).toBe('written');
   });
 
+  it('a finish iDempiere refuses leaves the order In Progress and hands it to the operator', async () => {
+    const c = await writtenThenChanged(803);
+    // a product that exists but is not on the channel's price list: MOrderLine.beforeSave refuses the new line
+    const client = createIdempiereClient(env.config);
+    await client.create('M_Product', {
+      Value: 'NOPRICE-1',
+      Name: 'Not on the price list',
+      C_UOM_ID: env.config.IDEMPIERE_PRODUCT_UOM_ID,
+      M_Product_Category_ID: env.config.IDEMPIERE_PRODUCT_CATEGORY_ID,
+      C_TaxCategory_ID: env.config.IDEMPIERE_PRODUCT_TAX_CATEGORY_ID,
+      ProductType: 'I',
+      IsStocked: true,
+    });
+    await client.logout();
+    const canon: CanonicalOrder = { ...c.order, updatedAt: '2026-11-23T00:00:00.000Z' };
+    const extra = { ...canon.lines[0]!, lineId: 'x-1', sku: 'NOPRICE-1', quantity: 1, discount: '0' };
+    const withExtra = { ...canon, lines: [...canon.lines, extra] };
+    const hash = await changeOrder(env.database.db, c.id, {
+      ...withExtra,
+      total: computedTotal({ ...withExtra, total: '0' }),
+    });
+    await w.queues.add('writeOrder', { orderId: c.id, contentHash: hash });
+    const flagged = await waitFor(
+      async () => {
+        const r = await row(c.id);
+        return r?.erpState === 'needs_attention' ? r : null;
+      },
+      { what: 'order handed to the operator' },
+    );
+    expect(flagged.erpReason).toMatch(/left In Progress/);
+    expect(byRef(c.order.externalNumber)).toHaveLength(1);
+    expect(byRef(c.order.externalNumber)[0]!.docStatus).toBe('IP');
+  });
+
   it('a failure after the RE (its reply lost) is retried and finishes the order once', async () => {
     const c = await writtenThenChanged(802);
     const mark = env.idempiere.writes().total;
