@@ -21,6 +21,7 @@ const state = {
   spent: new Set<string>(),
   n: 0,
   refreshDelayMs: 0,
+  modelUrls: [] as string[],
 };
 
 function issue(): { token: string; refresh_token: string } {
@@ -79,6 +80,7 @@ beforeAll(async () => {
         return send(200, issue());
       }
       if (req.url?.startsWith('/api/v1/models/')) {
+        state.modelUrls.push(decodeURIComponent(req.url));
         if (!state.access.has(bearer)) return send(401, { title: 'Token expired', status: 401 });
         const exp = JSON.parse(Buffer.from(bearer.split('.')[1]!, 'base64url').toString()).exp as number;
         if (exp * 1000 < Date.now()) return send(401, { title: 'The Token has expired', status: 401 });
@@ -103,6 +105,7 @@ beforeEach(() => {
   state.access.clear();
   state.refresh.clear();
   state.spent.clear();
+  state.modelUrls.length = 0;
 });
 
 const login = {
@@ -114,6 +117,21 @@ const login = {
   warehouseId: 103,
   language: 'en_US',
 };
+
+describe('IdempiereClient paging', () => {
+  // core Query adds no ORDER BY without $orderby: skip paging must be ordered on a unique key
+  it('orders every getAll page on the table key, appending it to a caller order', async () => {
+    const c = new IdempiereClient({ url, ...login });
+    await c.getAll('C_OrderLine', { select: ['Line'] });
+    await c.getAll('M_InOut', { orderby: 'Updated asc' });
+    await c.getAll('C_Order', { orderby: 'C_Order_ID desc' });
+    expect(state.modelUrls).toEqual([
+      expect.stringContaining('$orderby=C_OrderLine_ID&'),
+      expect.stringContaining('$orderby=Updated asc,M_InOut_ID&'),
+      expect.stringContaining('$orderby=C_Order_ID desc&'),
+    ]);
+  });
+});
 
 describe('IdempiereClient auth', () => {
   it('logs in once (two steps) for many concurrent callers', async () => {

@@ -215,6 +215,17 @@ describe('POReference and customer keys', () => {
     expect(poReference(channel.id, { externalId: 'x', externalNumber: '訂單 1' }, 20)).toMatch(/^[\x21-\x7e]{1,20}$/);
   });
 
+  it("keeps the filter parser's unsafe characters out of POReference, deterministically (DefaultQueryConverter)", () => {
+    for (const num of ["O'Neil-1", 'A,B', '(1001)', 'a b']) {
+      const ref = poReference(channel.id, { externalId: num, externalNumber: num }, 20);
+      expect(ref).toMatch(/^[A-Za-z0-9#\-_.~]{1,20}$/);
+      expect(poReference(channel.id, { externalId: num, externalNumber: num }, 20)).toBe(ref);
+    }
+    expect(poReference(channel.id, { externalId: '1', externalNumber: 'A,B' }, 20)).not.toBe(
+      poReference(channel.id, { externalId: '2', externalNumber: 'AB' }, 20),
+    );
+  });
+
   it('derives a stable customer key and Value', () => {
     expect(buyerKey(order())).toBe('id:u-77');
     expect(buyerKey(order({ buyer: { id: null, name: null, email: 'A@B.com', phone: null } }))).toBe('email:a@b.com');

@@ -67,8 +67,15 @@ function shortHash(input: string, length: number): string {
 }
 
 /**
- * POReference: the platform's order number when it fits the column; otherwise its start plus a hash of the
- * channel and order id, so that it stays unique per channel and recognisable.
+ * Characters a POReference may carry as it is: it is looked up with `eq`/`in` literals, and the real filter parser
+ * breaks on `'`, `,`, `(`, `)` and spaces (DefaultQueryConverter, docs/idempiere.md, Filter literals).
+ */
+const SAFE_REFERENCE = /^[A-Za-z0-9#\-_.]+$/;
+
+/**
+ * POReference: the platform's order number when it fits the column (20 in core) and the safe alphabet; otherwise
+ * its safe characters plus a deterministic hash of the channel and order id, so that it stays unique per channel,
+ * recognisable, and found again by the idempotency lookup.
  */
 export function poReference(
   channelId: string,
@@ -76,10 +83,10 @@ export function poReference(
   length: number,
 ): string {
   const num = order.externalNumber.trim();
-  if (num.length <= length && /^[\x21-\x7e]+$/.test(num)) return num;
+  if (num.length <= length && SAFE_REFERENCE.test(num)) return num;
   const hash = shortHash(`${channelId}:${order.externalId}`, Math.min(8, length));
   const keep = Math.max(0, length - hash.length - 1);
-  const head = num.replace(/[^\x21-\x7e]/g, '').slice(0, keep);
+  const head = num.replace(/[^A-Za-z0-9#\-_.]/g, '').slice(0, keep);
   return head ? `${head}~${hash}` : hash;
 }
 

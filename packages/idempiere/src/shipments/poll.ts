@@ -74,7 +74,13 @@ export async function pollShipments(
   const result: PollResult = { seen: 0, recorded: 0, blocked: 0, released: 0, trackingWritten: 0, cursor };
 
   // `ge`: records updated in the same second as the cursor are read again and skipped by M_InOut id.
-  const filter = f.and(f.eq('IsSOTrx', true), f.in('DocStatus', ['CO', 'CL']), f.ge('Updated', new Date(from)));
+  const filter = f.and(
+    f.eq('IsSOTrx', true),
+    // customer returns (MovementType C+) are IsSOTrx too and must never be reported as shipments
+    f.eq('MovementType', 'C-'),
+    f.in('DocStatus', ['CO', 'CL']),
+    f.ge('Updated', new Date(from)),
+  );
   for (let page = 0; page < (opts.maxPages ?? 50); page++) {
     const started = performance.now();
     const res = await client.get<IdRecord>('M_InOut', {
