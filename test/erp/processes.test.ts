@@ -1,11 +1,9 @@
 // The erp-writer as real processes (tsx services/erp-writer/src/main.ts): killed between iDempiere's answer and
 // the database update, a restarted writer creates no duplicate; two writers at once never overlap their writes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '@oms/testing';
+import { waitFor } from '@oms/testing';
+import { startKillProxy, startWriterProcess } from './writer-process';
 import {
   createChannel,
   enqueueWrites,
@@ -16,7 +14,6 @@ import {
   type ErpEnv,
 } from './fixtures';
 
-const root = path.resolve(import.meta.dirname, '../..');
 let env: ErpEnv;
 let producer: ReturnType<typeof producerQueues>;
 const children: ChildProcess[] = [];
@@ -31,74 +28,21 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function startWriterProcess(idempiereUrl: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/erp-writer/src/main.ts')], {
-    cwd: root,
-    env: { ...process.env, ...env.env, IDEMPIERE_URL: idempiereUrl, HEALTH_PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`writer exited: ${output}`);
-      return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.status === 200;
-    },
-    { timeoutMs: 30_000, intervalMs: 200, what: 'erp-writer ready' },
-  );
-  return { child, output: () => output };
-}
-
-/** A pass-through proxy to iDempiere that can kill a process the moment iDempiere has answered a batch write. */
-async function startProxy(target: string) {
-  let victim: ChildProcess | null = null;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      const url = new URL(req.url!, target);
-      const upstream = await fetch(url, {
-        method: req.method,
-        headers: { ...(req.headers as Record<string, string>), host: url.host },
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-      }).catch(() => null);
-      if (!upstream) return res.destroy();
-      const body = Buffer.from(await upstream.arrayBuffer());
-      if (victim && req.method === 'POST' && url.pathname.endsWith('/batch')) {
-        // iDempiere has committed the batch; the writer dies before it can record the answer.
-        victim.kill('SIGKILL');
-        victim = null;
-        return res.destroy();
-      }
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`,
-    killOnNextBatch(child: ChildProcess) {
-      victim = child;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+/** Kills the writer the moment iDempiere has answered a batch write: it has committed, the writer records nothing. */
+const isBatch = (method: string, pathname: string) => method === 'POST' && pathname.endsWith('/batch');
 
 const inErp = (prefix: string) => env.idempiere.orders().filter((o) => o.poReference?.startsWith(prefix));
 
 describe('erp-writer processes', () => {
   it('killed between POST and the database update, then restarted, writes no duplicate', async () => {
-    const proxy = await startProxy(env.sandbox.urls.idempiere);
+    const proxy = await startKillProxy(env.sandbox.urls.idempiere);
     const db = env.database.db;
     const channel = await createChannel(db);
     const orders = Array.from({ length: 30 }, (_, i) => makeOrder(1000 + i, { prefix: 'KL' }));
     const rows = await insertOrders(db, channel.id, orders);
 
-    const first = await startWriterProcess(proxy.url);
-    proxy.killOnNextBatch(first.child);
+    const first = await startWriterProcess(env, children, proxy.url);
+    proxy.killOn(first.child, isBatch);
     await enqueueWrites(producer.queues, rows);
     await waitFor(() => first.child.exitCode !== null || first.child.signalCode !== null, {
       timeoutMs: 20_000,
@@ -114,7 +58,7 @@ describe('erp-writer processes', () => {
     expect(writing.every((r) => r.erpOrderId === null)).toBe(true);
     for (const o of committed) expect(writing.some((r) => r.erpReference === o.poReference)).toBe(true);
 
-    await startWriterProcess(proxy.url);
+    await startWriterProcess(env, children, proxy.url);
     await waitFor(
       async () => (await db.order.count({ where: { channelId: channel.id, erpState: 'written' } })) === rows.length,
       {
@@ -142,7 +86,7 @@ describe('erp-writer processes', () => {
     const orders = Array.from({ length: 120 }, (_, i) => makeOrder(2000 + i, { prefix: 'TW', buyers: 40 }));
     const rows = await insertOrders(db, channel.id, orders);
     const url = `${env.sandbox.urls.idempiere}/api/v1`;
-    await Promise.all([startWriterProcess(url), startWriterProcess(url)]);
+    await Promise.all([startWriterProcess(env, children, url), startWriterProcess(env, children, url)]);
     // Latency and processing time make overlaps likely if the writers did not serialize.
     env.idempiere.setFaults({ latencyMs: 5, processingMsPerOrder: 2 });
     const writesBefore = env.idempiere.writes();
