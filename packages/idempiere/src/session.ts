@@ -149,28 +149,48 @@ export class TokenSession {
     return this.authFlight;
   }
 
-  /** The current access token, renewed first when it is about to expire. */
-  async token(): Promise<string> {
+  /**
+   * The current access token, renewed first when it would not outlast `validForMs` (the timeout of the request it
+   * is for) or the refresh margin. Capped at half the token's lifetime: a token that lives less than a request may
+   * take is renewed once per half life, not before every request (docs/idempiere.md, "Authentication and tokens").
+   */
+  async token(validForMs = 0): Promise<string> {
     const s = this.session;
     if (s && !this.authFlight) {
       const margin = Math.min(this.marginMs, s.lifetimeMs / 5);
-      if (Date.now() < s.expiresAt - margin) return s.token;
+      const need = Math.min(Math.max(margin, validForMs), s.lifetimeMs / 2);
+      if (Date.now() < s.expiresAt - need) return s.token;
     }
     return (await this.renew()).token;
   }
 
-  /** Authenticated request, resolved at the status line; a 401 with the current token renews it once and repeats. */
-  async open(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Opened> {
-    const token = await this.token();
+  /**
+   * Authenticated request, resolved at the status line, with the token it went out with; a 401 with the current
+   * token renews it once and repeats. The token is renewed first when it could expire before the request's timeout.
+   */
+  async open(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Opened & { token: string }> {
+    const validFor = timeoutMs ?? this.transport.timeoutMs;
+    const token = await this.token(validFor);
     const first = await this.transport.open(method, path, body, token, timeoutMs);
-    if (first.status !== 401) return first;
+    if (first.status !== 401) return { ...first, token };
     // 401 means the request was not executed, so repeating it is safe.
     await first.body().catch(() => undefined);
-    if (this.session?.token === token) {
-      this.session.expiresAt = 0;
-      await this.renew();
-    }
-    return this.transport.open(method, path, body, await this.token(), timeoutMs);
+    await this.rejected(token);
+    const again = await this.token(validFor);
+    return { ...(await this.transport.open(method, path, body, again, timeoutMs)), token: again };
+  }
+
+  /** `token` was refused (401): renew it, unless another caller has already. */
+  async rejected(token: string): Promise<void> {
+    if (this.session?.token !== token) return;
+    this.session.expiresAt = 0;
+    await this.renew();
+  }
+
+  /** Whether `token` has expired by now (then iDempiere may have refused the items of a batch that came after). */
+  expired(token: string): boolean {
+    const exp = jwtExpiry(token);
+    return exp !== null && exp <= Date.now();
   }
 
   /** Ends the session on the server (best effort); the next request logs in again. */
