@@ -68,7 +68,7 @@ function shortHash(input: string, length: number): string {
 
 /**
  * Characters a POReference may carry as it is: it is looked up with `eq`/`in` literals, and the real filter parser
- * breaks on `'`, `,`, `(`, `)` and spaces (DefaultQueryConverter, docs/idempiere.md, Filter literals).
+ * breaks on `'`, `,`, `(`, `)` and spaces (DefaultQueryConverter, docs/idempiere.md, Reading models).
  */
 const SAFE_REFERENCE = /^[A-Za-z0-9#\-_.]+$/;
 

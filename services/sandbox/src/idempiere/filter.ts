@@ -1,7 +1,9 @@
-// OData-like $filter, $orderby and $select as the REST plugin's DefaultQueryConverter understands them:
-// space-separated tokens (parentheses and quotes kept together), eq/neq/gt/ge/lt/le/in, and/or, `not` only in
-// front of contains/startswith/endswith, tolower/toupper, `null` with eq/neq, strings in single quotes ('' is a
-// quote), SQL semantics for NULL (a NULL column matches no comparison) and for LIKE (% and _ are wildcards).
+// OData-like $filter, $orderby and $select as the REST plugin's DefaultQueryConverter and ConvertedQuery understand
+// them, literally (docs/idempiere.md, Reading models): space-separated tokens where parentheses are counted even
+// inside quotes (only spaces respect quotes), an `in` list split with a plain split on ",", string literals with
+// only the outer quotes stripped ('' stays two quotes), eq/neq/gt/ge/lt/le/in, and/or, `not` only in front of
+// contains/startswith/endswith, tolower/toupper, `null` with eq/neq, SQL semantics for NULL (a NULL column matches
+// no comparison) and for LIKE (% and _ are wildcards).
 import type { ColumnDef, TableDef } from './dictionary';
 import { RestError, type Row } from './store';
 
@@ -13,15 +15,18 @@ const bad = (detail: string) => new RestError(400, 'GET Error', `Get POs with ex
 const PARAM_METHODS = new Set(['contains', 'startswith', 'endswith']);
 const VALUE_METHODS = new Set(['tolower', 'toupper']);
 
-/** The real converter's split: on spaces outside parentheses and quotes. */
+/**
+ * DefaultQueryConverter#split: on spaces outside parentheses and quotes, but the parenthesis depth counts `(` and
+ * `)` inside quotes too, so an unbalanced `(` in a literal glues the rest of the filter into one token.
+ */
 export function splitTokens(expression: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let quoted = false;
   let cur = '';
   for (const ch of expression) {
-    if (ch === '(' && !quoted) depth++;
-    else if (ch === ')' && !quoted) depth--;
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
     else if (ch === "'") quoted = !quoted;
     else if (ch === ' ' && depth === 0 && !quoted) {
       if (cur) out.push(cur);
@@ -78,8 +83,9 @@ function methodCall(token: string): { name: string; args: string } | undefined {
 function isQuoted(s: string): boolean {
   return s.length >= 2 && s.startsWith("'") && s.endsWith("'");
 }
+/** ConvertedQuery#extractFromStringValue: strips the outer quotes only; `''` is not unescaped. */
 function unquote(s: string): string {
-  return s.slice(1, -1).replace(/''/g, "'");
+  return s.slice(1, -1);
 }
 
 export function findColumn(def: TableDef, name: string): ColumnDef | undefined {
@@ -214,7 +220,12 @@ function binary(def: TableDef, leftTok: string, opTok: string, rightTok: string)
   if (op === 'in') {
     if (!rightTok.startsWith('(') || !rightTok.endsWith(')'))
       throw bad(`Operator in needs a list in parentheses: ${rightTok}`);
-    const values = splitArgs(rightTok.slice(1, -1)).map((v) => convertLiteral(left.col, v));
+    // DefaultQueryConverter#convertBinaryOperator: values.split(","), blind to quotes, so a literal holding a
+    // comma becomes two unquoted fragments and ConvertedQuery#addParameter refuses them (400)
+    const values = rightTok
+      .slice(1, -1)
+      .split(',')
+      .map((v) => convertLiteral(left.col, v.trim()));
     const set = new Set(values);
     return (row) => {
       const v = get(row);

@@ -43,11 +43,30 @@ export function queryRows(store: Store, maxRecords: number, ctx: LoginContext, d
     orderBy = undefined;
   }
   if (orderBy && q.orderby) matched.sort(orderBy);
+  else unordered(matched, def.key, q.filter ?? '');
   const rowCount = matched.length;
   const pageCount = rowCount > top ? Math.ceil(rowCount / top) : 1;
   const page = matched.slice(skip, skip + top);
   const records = page.map((row) => withExpand(store, def, row, toJson(store, def, row, select), q.expand));
   return { pageCount, top, skip, rowCount, records };
+}
+
+/**
+ * Without a valid $orderby, ModelHelper#buildQueryFromRequest adds no ORDER BY and neither does core Query, so
+ * the database returns rows in no guaranteed order. The stand-in shuffles them by a hash of the key and the filter
+ * text: stable for the pages of one query (so paging on it is merely unsafe, as on PostgreSQL), but never key or
+ * insertion order, so a client relying on an implicit order fails its tests.
+ */
+function unordered(rows: Row[], key: string, filter: string): void {
+  let seed = 0x811c9dc5;
+  for (let i = 0; i < filter.length; i++) seed = Math.imul(seed ^ filter.charCodeAt(i), 0x01000193);
+  const rank = (row: Row) => {
+    let h = Math.imul(seed ^ Number(row[key]), 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+    return (h ^ (h >>> 13)) >>> 0;
+  };
+  const ranks = new Map(rows.map((r) => [r, rank(r)]));
+  rows.sort((a, b) => ranks.get(a)! - ranks.get(b)! || Number(a[key]) - Number(b[key]));
 }
 
 /** $expand=C_OrderLine or C_OrderLine($select=...;$filter=...;$orderby=...;$top=...) for child tables. */
