@@ -1,9 +1,6 @@
-// OData-like $filter, $orderby and $select as the REST plugin's DefaultQueryConverter and ConvertedQuery understand
-// them, literally (docs/idempiere.md, Reading models): space-separated tokens where parentheses are counted even
-// inside quotes (only spaces respect quotes), an `in` list split with a plain split on ",", string literals with
-// only the outer quotes stripped ('' stays two quotes), eq/neq/gt/ge/lt/le/in, and/or, `not` only in front of
-// contains/startswith/endswith, tolower/toupper, `null` with eq/neq, SQL semantics for NULL (a NULL column matches
-// no comparison) and for LIKE (% and _ are wildcards).
+// $filter, $orderby and $select as the plugin's DefaultQueryConverter/ConvertedQuery read them, literally
+// (docs/idempiere.md, Reading models): `(`/`)` counted inside quotes, `in` split on every ",", only outer quotes
+// stripped; eq/neq/gt/ge/lt/le/in, and/or, `not` before contains/startswith/endswith, SQL NULL and LIKE semantics.
 import type { ColumnDef, TableDef } from './dictionary';
 import { RestError, type Row } from './store';
 
@@ -15,10 +12,7 @@ const bad = (detail: string) => new RestError(400, 'GET Error', `Get POs with ex
 const PARAM_METHODS = new Set(['contains', 'startswith', 'endswith']);
 const VALUE_METHODS = new Set(['tolower', 'toupper']);
 
-/**
- * DefaultQueryConverter#split: on spaces outside parentheses and quotes, but the parenthesis depth counts `(` and
- * `)` inside quotes too, so an unbalanced `(` in a literal glues the rest of the filter into one token.
- */
+/** DefaultQueryConverter#split: spaces respect quotes, the depth counts `(`/`)` inside quotes too. */
 export function splitTokens(expression: string): string[] {
   const out: string[] = [];
   let depth = 0;
@@ -39,10 +33,7 @@ export function splitTokens(expression: string): string[] {
   return out;
 }
 
-/**
- * Splits "a,'b,c',f(x,y)" on top-level separators (outside quotes and parentheses). Filter arguments keep
- * empty parts (an empty literal is an argument); $expand options drop them.
- */
+/** Splits "a,'b,c',f(x,y)" outside quotes and parentheses; filter arguments keep empty parts, $expand drops them. */
 export function splitTopLevel(s: string, sep: string, opts: { keepEmpty: boolean } = { keepEmpty: false }): string[] {
   const out: string[] = [];
   const push = (part: string) => {
@@ -80,9 +71,7 @@ function methodCall(token: string): { name: string; args: string } | undefined {
   return { name, args: m[2]! };
 }
 
-function isQuoted(s: string): boolean {
-  return s.length >= 2 && s.startsWith("'") && s.endsWith("'");
-}
+const isQuoted = (s: string) => s.length >= 2 && s.startsWith("'") && s.endsWith("'");
 /** ConvertedQuery#extractFromStringValue: strips the outer quotes only; `''` is not unescaped. */
 function unquote(s: string): string {
   return s.slice(1, -1);
