@@ -10,6 +10,9 @@ import { buyerKey, customerValue, skuColumn, type ChannelMapping, type CustomerR
 export type Column = 'Value' | 'UPC' | 'SKU';
 const IN_CHUNK = 50;
 
+/** Characters that break a literal in the real $filter parser (docs/idempiere.md, Reading models). */
+const FILTER_UNSAFE = /[',()]/;
+
 function chunks<T>(list: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
@@ -106,10 +109,24 @@ export class ProductCache {
       }
     }
     for (const col of ['Value', 'UPC', 'SKU'] as const) {
-      for (const part of chunks([...missing[col]], IN_CHUNK)) {
+      const all = [...missing[col]];
+      for (const part of chunks(
+        all.filter((s) => !FILTER_UNSAFE.test(s)),
+        IN_CHUNK,
+      )) {
         this.lookups++;
         const found = await this.client.getAll<IdRecord>('M_Product', {
           filter: f.in(col, part),
+          select: ['Value', 'UPC', 'SKU'],
+        });
+        for (const r of found) this.remember(r);
+      }
+      // a SKU the real parser would break (`in` split on ",", '' kept, parentheses counted inside quotes) is looked
+      // up by its safe prefix; remember() keys rows by their exact value, so only an exact match is used
+      for (const prefix of new Set(all.filter((s) => FILTER_UNSAFE.test(s)).map((s) => s.split(FILTER_UNSAFE)[0]!))) {
+        this.lookups++;
+        const found = await this.client.getAll<IdRecord>('M_Product', {
+          ...(prefix ? { filter: f.startswith(col, prefix) } : {}),
           select: ['Value', 'UPC', 'SKU'],
         });
         for (const r of found) this.remember(r);
