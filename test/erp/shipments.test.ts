@@ -110,6 +110,33 @@ describe('shipments from iDempiere', () => {
     expect((await pollShipments(ctx)).trackingWritten).toBe(0);
   });
 
+  it('keyset paging on (Updated, M_InOut_ID): many shipments in one second are all reached across polls', async () => {
+    const db = env.database.db;
+    const channel = await createChannel(db, { kind: 'cyberbiz' });
+    await db.carrierMapping.create({
+      data: { channelId: channel.id, erpShipperName: '黑貓宅急便', platformCarrier: 'TCAT' },
+    });
+    const orders = Array.from({ length: 6 }, (_, i) => makeOrder(3100 + i, { prefix: 'KS' }));
+    const rows = await insertOrders(db, channel.id, orders);
+    await enqueueWrites(w.queues, rows);
+    await waitFor(
+      async () => (await db.order.count({ where: { channelId: channel.id, erpState: 'written' } })) === rows.length,
+    );
+    for (const o of orders)
+      env.idempiere.ship({ poReference: o.externalNumber, shipper: '黑貓宅急便', trackingNo: 'K' });
+    await db.cursor.deleteMany({ where: { name: SHIPMENT_CURSOR } });
+    const ctx = {
+      db,
+      client: w.writer.ctx.client,
+      log: createLogger({ service: 'test', level: 'silent' }),
+      queues: w.queues,
+    };
+    // pages of 2, one page per poll: a $skip-less `Updated ge <second>` poll would read the same 2 rows forever
+    for (let i = 0; i < 30 && (await db.shipment.count({ where: { channelId: channel.id } })) < 6; i++)
+      await pollShipments(ctx, { pageSize: 2, maxPages: 1 });
+    expect(await db.shipment.count({ where: { channelId: channel.id } })).toBe(6);
+  });
+
   it('schedules poll-shipments with a BullMQ Job Scheduler', async () => {
     await w.writer.schedule();
     await w.writer.schedule(); // every replica does it: still one scheduler

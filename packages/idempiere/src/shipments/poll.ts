@@ -61,6 +61,13 @@ async function initialCursor(db: Db): Promise<string> {
   return new Date(at.getTime() - 24 * 3600_000).toISOString();
 }
 
+/** The stored cursor: "<instant>|<M_InOut_ID>", or a bare instant (id 0) as older versions stored it. */
+function parseCursor(value: string): { ms: number; id: number } {
+  const [at, id] = value.split('|');
+  const ms = Date.parse(at ?? '');
+  return { ms: Number.isNaN(ms) ? 0 : ms, id: Number(id ?? 0) || 0 };
+}
+
 /** One poll: new shipments since the cursor, carrier-blocked shipments whose mapping now exists, tracking write-back. */
 export async function pollShipments(
   ctx: ShipmentContext,
@@ -70,19 +77,25 @@ export async function pollShipments(
   const pageSize = opts.pageSize ?? 100;
   const cursorRow = await db.cursor.findUnique({ where: { name: SHIPMENT_CURSOR } });
   const from = cursorRow?.value ?? (await initialCursor(db));
+  // Keyset paging on (Updated, M_InOut_ID) (docs/idempiere.md, Shipments): `Updated` is parsed to epoch ms whatever
+  // its form (`Z` or an offset such as +08:00, with or without millis) and compared numerically; the cursor is
+  // "<ISO instant>|<last M_InOut_ID of that second>", advanced per page, never `$skip` over rows that move.
+  let key = parseCursor(from);
   let cursor = from;
   const result: PollResult = { seen: 0, recorded: 0, blocked: 0, released: 0, trackingWritten: 0, cursor };
-
-  // `ge`: records updated in the same second as the cursor are read again and skipped by M_InOut id.
-  const filter = f.and(
-    f.eq('IsSOTrx', true),
-    // customer returns (MovementType C+) are IsSOTrx too and must never be reported as shipments
-    f.eq('MovementType', 'C-'),
-    f.in('DocStatus', ['CO', 'CL']),
-    f.ge('Updated', new Date(from)),
-  );
   for (let page = 0; page < (opts.maxPages ?? 50); page++) {
     const started = performance.now();
+    const second = Math.floor(key.ms / 1000) * 1000;
+    const filter = f.and(
+      f.eq('IsSOTrx', true),
+      // customer returns (MovementType C+) are IsSOTrx too and must never be reported as shipments
+      f.eq('MovementType', 'C-'),
+      f.in('DocStatus', ['CO', 'CL']),
+      f.or(
+        f.and(f.ge('Updated', new Date(second)), f.lt('Updated', new Date(second + 1000)), f.gt('M_InOut_ID', key.id)),
+        f.ge('Updated', new Date(second + 1000)),
+      ),
+    );
     const res = await client.get<IdRecord>('M_InOut', {
       filter,
       select: [
@@ -96,9 +109,8 @@ export async function pollShipments(
         'NoPackages',
         'Updated',
       ],
-      orderby: 'Updated asc',
+      orderby: 'Updated asc,M_InOut_ID asc',
       top: pageSize,
-      skip: page * pageSize,
     });
     result.seen += res.records.length;
     const erpOrderIds = [...new Set(res.records.map((r) => fkId(r.C_Order_ID)).filter((x): x is number => x !== null))];
@@ -140,8 +152,13 @@ export async function pollShipments(
       }),
     );
     for (const r of res.records) {
-      const updated = typeof r.Updated === 'string' ? r.Updated : null;
-      if (updated && updated > cursor) cursor = updated;
+      const updated = typeof r.Updated === 'string' ? Date.parse(r.Updated) : NaN;
+      if (!Number.isNaN(updated)) {
+        const sec = Math.floor(updated / 1000) * 1000;
+        if (sec > Math.floor(key.ms / 1000) * 1000) key = { ms: sec, id: r.id };
+        else if (sec === Math.floor(key.ms / 1000) * 1000 && r.id > key.id) key = { ms: sec, id: r.id };
+        cursor = `${new Date(key.ms).toISOString()}|${key.id}`;
+      }
       const order = orders.find((o) => o.erpOrderId === fkId(r.C_Order_ID));
       if (!order || known.has(r.id)) continue;
       const shipperName = identifier(r.M_Shipper_ID);
