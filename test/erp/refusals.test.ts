@@ -75,8 +75,10 @@ for (const [language, detail] of [
       expect(blocked.erpReason).toContain(detail);
       expect(env.idempiere.orders().filter((o) => o.poReference === order.externalNumber)).toHaveLength(0);
       const job = await w.queues.get('erp-orders').getJob(`write-order-${row!.id}-${row!.contentHash.slice(0, 16)}`);
-      // Permanent: completed (not failed), no retries burned.
+      // Permanent: completed (not failed), no retries burned: one refused create, never sent again.
       expect(job === undefined || (await job.getState()) === 'completed').toBe(true);
+      const refused = await env.database.db.erpCall.count({ where: { orderId: row!.id, error: { not: null } } });
+      expect(refused).toBe(1);
     });
   });
 }

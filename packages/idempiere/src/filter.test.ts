@@ -4,7 +4,9 @@ import { f, literal } from './filter';
 describe('$filter builder', () => {
   it('quotes strings and doubles single quotes', () => {
     expect(literal("O'Brien")).toBe("'O''Brien'");
-    expect(f.eq('POReference', "A' or 1 eq 1 or Value eq 'x")).toBeTruthy();
+    expect(f.eq('POReference', "A' or 1 eq 1 or Value eq 'x").toString()).toBe(
+      "POReference eq 'A'' or 1 eq 1 or Value eq ''x'",
+    );
     expect(f.eq('POReference', "A' or 'x").toString()).toBe("POReference eq 'A'' or ''x'");
   });
 
